@@ -1,0 +1,1 @@
+"""zhibu (支部): organizational life of Party branches, and the committee's view across them."""

@@ -1,0 +1,61 @@
+"""The shell every page is drawn in: navigation for the user's role and the current organization."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from zhibu.accounts.access import scope_for
+
+
+def _item(request: HttpRequest, label: str, url: str, icon: str, *, exact: bool = False) -> dict[str, Any]:
+    path = request.path
+    active = path == url if exact else path.startswith(url)
+    return {"label": label, "url": url, "icon": icon, "active": active}
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"shell": {"role": "anonymous", "nav": [], "tabs": []}}
+    scope = scope_for(user)
+    org = getattr(request, "current_org", None) or scope.primary_org
+    nav: list[dict[str, Any]] = [_item(request, "首页", reverse("core:home"), "home", exact=True)]
+    if scope.is_officer:
+        nav.append(_item(request, "组织", reverse("orgs:tree"), "tree"))
+        target = org if org is not None and scope.can_manage_org(org) else scope.primary_org
+        if target is not None:
+            members_url = reverse("members:list", args=[target.code])
+            nav.append(
+                {
+                    "label": "党员",
+                    "url": members_url,
+                    "icon": "users",
+                    "active": request.path.startswith("/members/")
+                    or request.path.startswith(members_url),
+                }
+            )
+            if target.kind == "branch":
+                nav.append(
+                    _item(request, "导入花名册", reverse("members:import", args=[target.code]), "upload")
+                )
+    nav.append(_item(request, "我的", reverse("members:me"), "user"))
+    if user.is_superuser:
+        nav.append(_item(request, "系统管理", reverse("admin:index"), "settings"))
+    tabs = [
+        _item(request, "首页", reverse("core:home"), "home", exact=True),
+        _item(request, "我的", reverse("members:me"), "user"),
+    ]
+    member = scope.member
+    return {
+        "shell": {
+            "role": scope.role,
+            "is_officer": scope.is_officer,
+            "user_label": member.name if member else user.get_username(),
+            "org": org,
+            "nav": nav,
+            "tabs": tabs,
+        }
+    }

@@ -1,0 +1,27 @@
+"""The backup format: Django's JSON Lines, with encrypted fields written as their ciphertext.
+
+Django's serializers write a field's Python value, which for ``EncryptedTextField`` is the
+plaintext. A backup must not hold 身份证号 in clear, so this format writes what is stored; the
+field's ``to_python`` accepts ciphertext on the way back in (see core/fields.py).
+Registered as format ``zhibu`` in settings.SERIALIZATION_MODULES.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.serializers import jsonl
+from django.db.models import Field, Model
+
+from zhibu.core import crypto
+from zhibu.core.fields import EncryptedTextField
+
+
+class Serializer(jsonl.Serializer):
+    def _value_from_field(self, obj: Model, field: Field[Any, Any]) -> Any:
+        if isinstance(field, EncryptedTextField):
+            return crypto.encrypt(field.value_from_object(obj) or "")
+        return super()._value_from_field(obj, field)
+
+
+Deserializer = jsonl.Deserializer

@@ -1,0 +1,139 @@
+"""The home page per role, and the PWA files (manifest, service worker, offline page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from zhibu.accounts.access import scope_for
+from zhibu.core.dates import add_years
+from zhibu.core.http import Request
+from zhibu.core.models import AuditEvent
+from zhibu.members import rules as member_rules
+from zhibu.members.models import Category, Member
+from zhibu.orgs import queries
+from zhibu.orgs.models import Position, Role
+
+SW_VERSION = "v1"  # bump when the offline page or the CSS it uses changes
+
+
+@require_GET
+def home(request: Request) -> HttpResponse:
+    scope = scope_for(request.user)
+    role = scope.role
+    today = timezone.localdate()
+    if role in ("committee", "branch"):
+        org = scope.primary_org
+        assert org is not None
+        request.current_org = org
+        recent = list(AuditEvent.objects.filter(organization=org).order_by("-seq")[:8])
+        if role == "branch":
+            health = queries.branch_health([org], today)[0]
+            return render(
+                request,
+                "core/home_branch.html",
+                {"org": org, "health": health, "recent": recent, "categories": Category.choices},
+            )
+        summary = queries.subtree_summary(org, today)
+        return render(
+            request,
+            "core/home_committee.html",
+            {
+                "org": org,
+                "summary": summary,
+                "flagged": summary.branches_with_findings[:20],
+                "recent": recent,
+                "categories": Category.choices,
+            },
+        )
+    member = scope.member
+    context: dict[str, object] = {"member": member, "today": today, "role": role}
+    if member is not None:
+        context["secretary"] = (
+            Position.objects.active(today)
+            .filter(organization_id=member.branch_id, role=Role.SECRETARY)
+            .select_related("member")
+            .first()
+        )
+        context["tasks"] = member_tasks(member, today)
+    return render(request, "core/home_member.html", context)
+
+
+def member_tasks(member: Member, today: dt.date) -> list[dict[str, str]]:
+    """What a member should do soon, derived from their record (nothing to tick by hand)."""
+    tasks: list[dict[str, str]] = []
+    if member.category == Category.PROBATIONARY and member.joined_on:
+        ends = add_years(member.joined_on, member_rules.MIN_PROBATION_YEARS)
+        days = (ends - today).days
+        if days <= 60:
+            tasks.append(
+                {
+                    "title": "提交转正申请",
+                    "detail": f"预备期于 {ends.isoformat()} 届满"
+                    + ("，请在届满前向党支部提交书面转正申请" if days >= 0 else "，已届满，请尽快联系党支部"),
+                    "level": "warning" if days >= 0 else "danger",
+                }
+            )
+    if not member.phone:
+        tasks.append(
+            {"title": "登记手机号", "detail": "请联系党支部登记手机号，以便接收会议通知", "level": "muted"}
+        )
+    return tasks
+
+
+@login_not_required
+@require_GET
+@cache_control(max_age=86400)
+def manifest(request: HttpRequest) -> JsonResponse:
+    data = {
+        "name": "支部 · zhibu",
+        "short_name": "支部",
+        "description": "党支部组织生活与党建工作平台",
+        "lang": "zh-CN",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#b71c1c",
+        "icons": [
+            {"src": static("core/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("core/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("core/icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response
+
+
+@login_not_required
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """Served from the root so its scope is the whole site; it only caches the offline page."""
+    response = render(
+        request,
+        "core/sw.js",
+        {"version": SW_VERSION, "css": static("core/zhibu.css")},
+        content_type="application/javascript",
+    )
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@login_not_required
+@require_GET
+def offline(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/offline.html")

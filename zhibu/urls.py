@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from zhibu.core import admin_site  # noqa: F401  (admin for superusers only)
+
+urlpatterns = [
+    path("", include("zhibu.core.urls")),
+    path("accounts/", include("zhibu.accounts.urls")),
+    path("orgs/", include("zhibu.orgs.urls")),
+    path("members/", include("zhibu.members.urls")),
+    path("admin/", admin.site.urls),
+]
