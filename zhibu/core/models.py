@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from zhibu.core import labels
+
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def for_object(self, object_type: str, object_id: object) -> AuditEventQuerySet:
@@ -59,6 +61,18 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.verb} {self.object_label}"
+
+    @property
+    def verb_label(self) -> str:
+        return labels.verb_label(self.verb)
+
+    @property
+    def change_rows(self) -> list[tuple[str, object, object]]:
+        rows = []
+        for name, pair in (self.changes or {}).items():
+            old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+            rows.append((labels.field_label(name), labels.show(old), labels.show(new)))
+        return rows
 
 
 class AuditChainHead(models.Model):

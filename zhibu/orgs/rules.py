@@ -97,12 +97,26 @@ class StructureRules:
 STRUCTURE = StructureRules()
 
 
+FINDING_SHORT = {
+    "too_few_full_members": "正式党员不足",
+    "too_many_members": "党员人数过多",
+    "committee_size": "支委会人数不符",
+    "term_unknown": "未登记任期",
+    "term_expired": "任期已届满",
+    "term_expiring": "任期将届满",
+}
+
+
 @dataclass(frozen=True)
 class Finding:
     code: str
     level: str  # "danger" (a rule is broken) or "warning" (attention needed soon)
     message: str
     source: str
+
+    @property
+    def short(self) -> str:
+        return FINDING_SHORT.get(self.code, self.code)
 
 
 def term_years(unit_type: str, rules: StructureRules = STRUCTURE) -> int:

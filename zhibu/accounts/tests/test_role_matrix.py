@@ -1,0 +1,130 @@
+"""Every URL in the URLconf, for every role: allowed, login redirect, 403, 404, wrong method.
+
+The URL list is read from the resolver, so a new URL fails ``test_it_covers_every_url`` until
+it is given a row here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from zhibu.conftest import Cast
+
+ROLES = ("anonymous", "outsider", "activist", "member", "other", "secretary", "committee_officer")
+LOGIN = "login"  # expected: redirect to the login page
+
+# Targets, all inside 第一党支部 (T-B1) unless said otherwise.
+B1 = lambda c: {"code": c.branch.code}  # noqa: E731
+PEER = lambda c: {"pk": c.peer.pk}  # noqa: E731
+NONE: Callable[[Cast], dict[str, Any]] = lambda c: {}  # noqa: E731
+
+# Branch management pages: the branch's officers and the committee above; the branch's own
+# members and activists know the branch exists (403); anyone else gets 404.
+BRANCH_MGMT = {
+    "anonymous": LOGIN, "outsider": 404, "activist": 403, "member": 403, "other": 404,
+    "secretary": 200, "committee_officer": 200,
+}
+# Another member's record: only officers; a fellow party member of the branch gets 403,
+# an activist (who sees only their own file) 404.
+RECORD = {
+    "anonymous": LOGIN, "outsider": 404, "activist": 404, "member": 403, "other": 404,
+    "secretary": 200, "committee_officer": 200,
+}
+# Only the committee above the branch may move or close it.
+PARENT_MGMT = {**BRANCH_MGMT, "secretary": 403}
+EVERYONE = {role: 200 for role in ROLES} | {"anonymous": LOGIN}
+PUBLIC = {role: 200 for role in ROLES}
+OFFICERS = {
+    "anonymous": LOGIN, "outsider": 200, "activist": 403, "member": 403, "other": 403,
+    "secretary": 200, "committee_officer": 200,
+}
+
+MATRIX: dict[str, tuple[Callable[[Cast], dict[str, Any]], dict[str, Any]]] = {
+    "core:home": (NONE, EVERYONE),
+    "core:manifest": (NONE, PUBLIC),
+    "core:service_worker": (NONE, PUBLIC),
+    "core:offline": (NONE, PUBLIC),
+    "accounts:login": (NONE, {"anonymous": 200} | {r: 302 for r in ROLES[1:]}),
+    "accounts:logout": (NONE, {role: 405 for role in ROLES} | {"anonymous": LOGIN}),
+    "accounts:password_change": (NONE, EVERYONE),
+    "orgs:tree": (NONE, OFFICERS),
+    "orgs:detail": (B1, BRANCH_MGMT),
+    "orgs:children": (B1, BRANCH_MGMT),
+    "orgs:history": (B1, BRANCH_MGMT),
+    "orgs:edit": (B1, BRANCH_MGMT),
+    "orgs:create": (B1, BRANCH_MGMT),
+    "orgs:position_new": (B1, BRANCH_MGMT),
+    "orgs:move": (B1, PARENT_MGMT),
+    "orgs:close": (B1, PARENT_MGMT),
+    "orgs:position_end": (lambda c: {"pk": c.secretary_position.pk}, BRANCH_MGMT),
+    "members:me": (NONE, EVERYONE),
+    "members:import_template": (NONE, EVERYONE),
+    "members:list": (B1, BRANCH_MGMT),
+    "members:create": (B1, BRANCH_MGMT),
+    "members:import": (B1, BRANCH_MGMT),
+    "members:export": (B1, BRANCH_MGMT),
+    "members:transfer_in": (B1, BRANCH_MGMT),
+    "members:detail": (PEER, RECORD),
+    "members:history": (PEER, RECORD),
+    "members:edit": (PEER, RECORD),
+    "members:category": (PEER, RECORD),
+    "members:status": (PEER, RECORD),
+    "members:transfer_out": (PEER, RECORD),
+    "members:account": (PEER, RECORD),
+}
+# Admin is Django's own; tested separately (superusers only).
+SKIP_NAMESPACES = {"admin"}
+
+
+def _walk(patterns: list[Any], prefix: str = "") -> Iterator[str]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or ""
+            if ns in SKIP_NAMESPACES:
+                continue
+            yield from _walk(p.url_patterns, f"{prefix}{ns}:" if ns else prefix)
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{prefix}{p.name}"
+
+
+def test_it_covers_every_url() -> None:
+    names = set(_walk(get_resolver().url_patterns))
+    assert names == set(MATRIX), (
+        f"missing from MATRIX: {sorted(names - set(MATRIX))}; stale: {sorted(set(MATRIX) - names)}"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_it_answers_each_role_as_expected(name: str, cast: Cast, client_as: Any) -> None:
+    kwargs_of, expected = MATRIX[name]
+    url = reverse(name, kwargs=kwargs_of(cast))
+    got = {}
+    for role in ROLES:
+        response = client_as(role).get(url)
+        status: Any = response.status_code
+        if status == 302 and reverse("accounts:login") in response["Location"] and role == "anonymous":
+            status = LOGIN
+        got[role] = status
+    assert got == {role: expected[role] for role in ROLES}
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MATRIX if n != "accounts:logout"))
+def test_it_refuses_a_wrong_method(name: str, cast: Cast, client_as: Any) -> None:
+    kwargs_of, expected = MATRIX[name]
+    allowed_role = next(r for r in reversed(ROLES) if expected[r] == 200)
+    response = client_as(allowed_role).delete(reverse(name, kwargs=kwargs_of(cast)))
+    assert response.status_code == 405
+
+
+def test_it_keeps_admin_for_superusers(cast: Cast, client_as: Any) -> None:
+    cast.committee_officer.is_staff = True
+    cast.committee_officer.save(update_fields=["is_staff"])
+    response = client_as("committee_officer").get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    cast.committee_officer.is_superuser = True
+    cast.committee_officer.save(update_fields=["is_superuser"])
+    assert client_as("committee_officer").get("/admin/").status_code == 200

@@ -1,0 +1,100 @@
+"""Chinese labels for audit verbs and changed fields, so history reads as sentences.
+
+Apps add their own verbs and fields here as they grow (one dictionary, one place).
+"""
+
+from __future__ import annotations
+
+VERBS = {
+    "org.create": "建立组织",
+    "org.update": "修改组织信息",
+    "org.move": "调整隶属关系",
+    "org.close": "撤销组织",
+    "position.assign": "任职",
+    "position.end": "免职",
+    "member.create": "登记人员",
+    "member.update": "修改人员信息",
+    "member.category_change": "人员类别变更",
+    "member.status_change": "党籍状态变更",
+    "member.transfer_in": "组织关系转入",
+    "member.transfer_out": "组织关系转出",
+    "roster.import": "导入花名册",
+    "roster.export": "导出花名册",
+    "account.create": "开通账号",
+    "account.login": "登录",
+    "account.logout": "退出登录",
+    "account.login_failed": "登录失败",
+    "account.lockout": "账号锁定",
+    "account.password_change": "修改密码",
+    "account.password_reset": "重置密码",
+    "account.enable": "启用账号",
+    "account.disable": "停用账号",
+    "demo.build": "生成演示数据",
+}
+
+FIELDS = {
+    "name": "名称/姓名",
+    "short_name": "简称",
+    "code": "编码",
+    "kind": "类型",
+    "parent": "上级组织",
+    "unit_type": "单位类型",
+    "founded_on": "成立日期",
+    "closed_on": "撤销日期",
+    "term_started_on": "本届任期开始",
+    "reason": "原因",
+    "subtree_size": "涉及组织数",
+    "positions_ended": "同时免去职务数",
+    "member": "党员",
+    "organization": "组织",
+    "role": "职务",
+    "started_on": "任职日期",
+    "ended_on": "免职日期",
+    "gender": "性别",
+    "ethnicity": "民族",
+    "birth_date": "出生日期",
+    "id_number": "身份证号",
+    "phone": "手机号",
+    "education": "学历",
+    "category": "人员类别",
+    "joined_on": "入党日期",
+    "full_on": "转正日期",
+    "branch": "所在党支部",
+    "group": "党小组",
+    "in_branch_since": "转入本支部日期",
+    "work_unit": "工作单位及职务",
+    "is_mobile": "流动党员",
+    "mobile_location": "流动去向",
+    "is_retired": "离退休",
+    "status": "状态",
+    "on": "日期",
+    "step": "环节",
+    "note": "说明",
+    "from": "转出组织",
+    "letter_number": "介绍信编号",
+    "source": "来源",
+    "rows": "行数",
+    "counts": "各类人数",
+    "username": "用户名",
+    "ip": "IP 地址",
+    "password": "密码",
+    "is_active": "账号启用",
+}
+
+
+def verb_label(verb: str) -> str:
+    return VERBS.get(verb, verb)
+
+
+def field_label(name: str) -> str:
+    return FIELDS.get(name, name)
+
+
+def show(value: object) -> object:
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if isinstance(value, dict):
+        return "，".join(f"{field_label(str(k))}: {v}" for k, v in value.items())
+    return value
