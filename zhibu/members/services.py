@@ -108,8 +108,9 @@ def _apply(member: Member, v: Mapping[str, Any], groups: Mapping[str, Organizati
     member.joined_on = v["joined_on"]
     member.full_on = v["full_on"] if member.category == Category.FULL else None
     member.group = groups.get(v["group"]) if v["group"] else None
-    member.is_mobile, member.mobile_location = v["is_mobile"], v["mobile_location"]
-    member.is_retired = v["is_retired"]
+    member.is_mobile = bool(v.get("is_mobile"))
+    member.mobile_location = v.get("mobile_location", "") if member.is_mobile else ""
+    member.is_retired = bool(v.get("is_retired"))
 
 
 @transaction.atomic

@@ -1,0 +1,111 @@
+"""Member pages: lists with filters and a pinned query count, masking, forms that keep input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from zhibu.conftest import Cast
+from zhibu.members.models import Member
+from zhibu.members.services import member_create
+from zhibu.testing import member_values
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(("role", "target"), [("secretary", "branch"), ("committee_officer", "committee")])
+def test_it_keeps_the_member_list_query_count_flat(cast: Cast, client_as: Any, role: str, target: str) -> None:
+    client = client_as(role)
+    url = reverse("members:list", args=[getattr(cast, target).code])
+    few = queries_for(client, url)
+    for i in range(30):
+        member_create(actor=None, branch=cast.branch, values=member_values(name=f"新人{i}", group=cast.group, phone="13600000000"))
+    assert queries_for(client, url) == few
+
+
+def test_it_masks_personal_data_in_the_list(cast: Cast, client_as: Any) -> None:
+    html = client_as("secretary").get(reverse("members:list", args=[cast.branch.code])).content.decode()
+    assert "139****5678" in html
+    assert cast.peer.id_number not in html and cast.peer.id_number[:6] + "********" in html
+
+
+def test_it_shows_full_values_to_officers_and_the_member_only(cast: Cast, client_as: Any) -> None:
+    url = reverse("members:detail", args=[cast.peer.pk])
+    assert cast.peer.id_number in client_as("secretary").get(url).content.decode()
+    assert cast.peer.id_number in client_as("committee_officer").get(url).content.decode()
+    me = cast.member.member
+    assert me is not None
+    own = client_as("member").get(reverse("members:me")).content.decode()
+    assert me.id_number in own
+
+
+def test_it_filters_and_searches(cast: Cast, client_as: Any) -> None:
+    client = client_as("secretary")
+    url = reverse("members:list", args=[cast.branch.code])
+    assert "艾积极" in client.get(url, {"category": "activist"}).content.decode()
+    assert "梅党员" not in client.get(url, {"category": "activist"}).content.decode()
+    assert "梅党员" in client.get(url, {"group": cast.group.pk}).content.decode()
+    assert "裴同志" in client.get(url, {"q": "裴"}).content.decode()
+    assert "裴同志" in client.get(url, {"q": cast.peer.id_number}).content.decode()
+    assert "裴同志" in client.get(url, {"q": "13912345678"}).content.decode()
+    assert "没有符合条件的人员" in client.get(url, {"q": "不存在"}).content.decode()
+
+
+def test_it_answers_htmx_with_the_results_fragment(cast: Cast, client_as: Any) -> None:
+    response = client_as("secretary").get(reverse("members:list", args=[cast.branch.code]), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="results">') and "<html" not in html
+
+
+def test_it_paginates(cast: Cast, client_as: Any, settings: Any) -> None:
+    settings.PAGE_SIZE = 2
+    html = client_as("secretary").get(reverse("members:list", args=[cast.branch.code]), {"page": 2}).content.decode()
+    assert "第 2 / 2 页" in html  # 4 people in 第一党支部, 2 per page
+
+
+def test_it_keeps_what_was_typed_when_the_form_is_wrong(cast: Cast, client_as: Any) -> None:
+    data = {"name": "新党员", "id_number": "110101198503070014", "category": "full", "phone": "13812345678", "ethnicity": "回族"}
+    response = client_as("secretary").post(reverse("members:create", args=[cast.branch.code]), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "校验位错误" in html and "正式党员必须填写入党日期" in html
+    assert 'value="新党员"' in html and 'value="13812345678"' in html and 'value="回族"' in html
+    assert not Member.objects.filter(name="新党员").exists()
+
+
+def test_it_registers_a_member_from_the_form(cast: Cast, client_as: Any) -> None:
+    values = member_values(name="新党员")
+    data = {k: ("" if v is None else v) for k, v in values.items()}
+    response = client_as("secretary").post(reverse("members:create", args=[cast.branch.code]), data)
+    member = Member.objects.get(name="新党员")
+    assert response.status_code == 302 and response["Location"] == reverse("members:detail", args=[member.pk])
+
+
+def test_it_opens_a_login_for_a_member(cast: Cast, client_as: Any) -> None:
+    url = reverse("members:account", args=[cast.peer.pk])
+    weak = client_as("secretary").post(url, {"username": "peer01", "password": "password"})
+    assert "至少包含小写字母、大写字母、数字、符号中的3类" in weak.content.decode() or "3类" in weak.content.decode()
+    ok = client_as("secretary").post(url, {"username": "peer01", "password": "Peer#2026x"})
+    assert ok.status_code == 302
+    from zhibu.accounts.models import User
+
+    user = User.objects.get(username="peer01")
+    assert user.member == cast.peer and user.must_change_password
+
+
+def test_it_sends_a_member_without_record_to_an_explanation(db: Any, client: Any) -> None:
+    from zhibu.accounts.models import User
+
+    admin = User.objects.create_superuser("root", password="Root#2026x")
+    client.force_login(admin)
+    assert "没有关联党员信息" in client.get(reverse("members:me")).content.decode()
