@@ -1,11 +1,11 @@
 """The fixed cast every view test uses (STYLE.md rule 12), built through the services.
 
-    测试镇党委 T-COM (committee)
-    ├── 镇机关党支部 T-JG (branch)       committee_officer (组织委员 of T-COM) is a member here
-    ├── 第一党支部 T-B1 (branch, 村)     secretary, member (in 第一党小组 T-G1), peer, activist
-    │   └── 第一党小组 T-G1 (group)
-    └── 第二党支部 T-B2 (branch)         other
-    别处党委 O-COM → 别处党支部 O-B1       outsider (secretary there: an officer, but not ours)
+测试镇党委 T-COM (committee)
+├── 镇机关党支部 T-JG (branch)       committee_officer (组织委员 of T-COM) is a member here
+├── 第一党支部 T-B1 (branch, 村)     secretary, member (in 第一党小组 T-G1), peer, activist
+│   └── 第一党小组 T-G1 (group)
+└── 第二党支部 T-B2 (branch)         other
+别处党委 O-COM → 别处党支部 O-B1       outsider (secretary there: an officer, but not ours)
 """
 
 from __future__ import annotations
@@ -61,12 +61,18 @@ class Cast:
         return None if role == "anonymous" else getattr(self, role)
 
 
-def _person(branch: Organization, name: str, username: str | None, **values: Any) -> tuple[Member, User | None]:
+def _person(
+    branch: Organization, name: str, username: str | None, **values: Any
+) -> tuple[Member, User | None]:
     member = member_create(actor=None, branch=branch, values=member_values(name=name, **values))
     user = None
     if username:
         user = account_create(
-            actor=None, member=member, username=username, password=PASSWORD, must_change_password=False
+            actor=None,
+            member=member,
+            username=username,
+            password=PASSWORD,
+            must_change_password=False,
         )
     return member, user
 
@@ -75,39 +81,86 @@ def build_cast() -> Cast:
     day = dt.date(2024, 1, 1)
     committee = organization_create(actor=None, code="T-COM", name="测试镇党委", kind="committee")
     agency = organization_create(
-        actor=None, code="T-JG", name="镇机关党支部", kind="branch", parent=committee, unit_type="agency",
+        actor=None,
+        code="T-JG",
+        name="镇机关党支部",
+        kind="branch",
+        parent=committee,
+        unit_type="agency",
         term_started_on=day,
     )
     branch = organization_create(
-        actor=None, code="T-B1", name="第一党支部", kind="branch", parent=committee, unit_type="village",
+        actor=None,
+        code="T-B1",
+        name="第一党支部",
+        kind="branch",
+        parent=committee,
+        unit_type="village",
         term_started_on=day,
     )
-    group = organization_create(actor=None, code="T-G1", name="第一党小组", kind="group", parent=branch)
+    group = organization_create(
+        actor=None, code="T-G1", name="第一党小组", kind="group", parent=branch
+    )
     sibling = organization_create(
-        actor=None, code="T-B2", name="第二党支部", kind="branch", parent=committee, unit_type="village"
+        actor=None,
+        code="T-B2",
+        name="第二党支部",
+        kind="branch",
+        parent=committee,
+        unit_type="village",
     )
     elsewhere = organization_create(actor=None, code="O-COM", name="别处党委", kind="committee")
     elsewhere_branch = organization_create(
-        actor=None, code="O-B1", name="别处党支部", kind="branch", parent=elsewhere, unit_type="enterprise"
+        actor=None,
+        code="O-B1",
+        name="别处党支部",
+        kind="branch",
+        parent=elsewhere,
+        unit_type="enterprise",
     )
     officer_m, committee_officer = _person(agency, "程组织", "committee_officer")
-    position_assign(actor=None, member=officer_m, organization=committee, role="organization_officer", started_on=day)
+    position_assign(
+        actor=None,
+        member=officer_m,
+        organization=committee,
+        role="organization_officer",
+        started_on=day,
+    )
     secretary_m, secretary = _person(branch, "石书记", "secretary")
     secretary_position = position_assign(
         actor=None, member=secretary_m, organization=branch, role="secretary", started_on=day
     )
     _, member = _person(branch, "梅党员", "member", group=group)
     peer, _ = _person(branch, "裴同志", None, phone="13912345678")
-    _, activist = _person(branch, "艾积极", "activist", category="activist", birth_date=dt.date(2000, 3, 3))
+    _, activist = _person(
+        branch, "艾积极", "activist", category="activist", birth_date=dt.date(2000, 3, 3)
+    )
     _, other = _person(sibling, "欧邻支", "other")
     outsider_m, outsider = _person(elsewhere_branch, "吴外人", "outsider")
-    position_assign(actor=None, member=outsider_m, organization=elsewhere_branch, role="secretary", started_on=day)
+    position_assign(
+        actor=None,
+        member=outsider_m,
+        organization=elsewhere_branch,
+        role="secretary",
+        started_on=day,
+    )
     assert committee_officer and secretary and member and activist and other and outsider
     return Cast(
-        committee=committee, agency=agency, branch=branch, group=group, sibling=sibling,
-        elsewhere=elsewhere, elsewhere_branch=elsewhere_branch, committee_officer=committee_officer,
-        secretary=secretary, member=member, activist=activist, other=other, outsider=outsider,
-        peer=peer, secretary_position=secretary_position,
+        committee=committee,
+        agency=agency,
+        branch=branch,
+        group=group,
+        sibling=sibling,
+        elsewhere=elsewhere,
+        elsewhere_branch=elsewhere_branch,
+        committee_officer=committee_officer,
+        secretary=secretary,
+        member=member,
+        activist=activist,
+        other=other,
+        outsider=outsider,
+        peer=peer,
+        secretary_position=secretary_position,
     )
 
 
@@ -136,3 +189,47 @@ def test_output() -> Path:
     shutil.rmtree(path / "screenshots", ignore_errors=True)
     (path / "screenshots").mkdir(parents=True, exist_ok=True)
     return path
+
+
+# --- Browser tests (Playwright driving Debian's chromium; never a downloaded browser) -------
+
+CHROMIUM = os.environ.get("ZHIBU_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+_browser_skips: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    if not Path(CHROMIUM).exists():
+        _browser_skips.append(CHROMIUM)
+        pytest.skip(f"browser tests need {CHROMIUM} (apt-get install chromium fonts-wqy-microhei)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _browser_skips:
+        line = "#" * 78
+        terminalreporter.write_line(line, red=True, bold=True)
+        terminalreporter.write_line(
+            f"# BROWSER TESTS SKIPPED: {CHROMIUM} is missing. Install Debian's chromium and",
+            red=True,
+            bold=True,
+        )
+        terminalreporter.write_line(
+            "# fonts-wqy-microhei (make test does it when run as root).", red=True, bold=True
+        )
+        terminalreporter.write_line(line, red=True, bold=True)

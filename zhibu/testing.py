@@ -8,7 +8,9 @@ from typing import Any
 from zhibu.members.rules import id_check_digit
 
 
-def make_id_number(birth: dt.date, serial: int, *, female: bool = False, region: str = "110101") -> str:
+def make_id_number(
+    birth: dt.date, serial: int, *, female: bool = False, region: str = "110101"
+) -> str:
     """A valid 18-character ID: region + birth date + 3-digit serial (odd = male) + check digit."""
     order = (serial * 2) % 1000
     if not female:

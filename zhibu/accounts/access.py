@@ -22,7 +22,6 @@ from django.utils import timezone
 from zhibu.orgs import rules as org_rules
 
 if TYPE_CHECKING:
-    from zhibu.accounts.models import User
     from zhibu.members.models import Member
     from zhibu.orgs.models import Organization
 
@@ -175,9 +174,7 @@ def build_scope(user: Any) -> Scope:
             .filter(member=member, organization__closed_on__isnull=True)
             .select_related("organization")
         )
-        scope.managed = _outermost(
-            [p.organization for p in positions if p.role in COMMITTEE_ROLES]
-        )
+        scope.managed = _outermost([p.organization for p in positions if p.role in COMMITTEE_ROLES])
         scope.led_group_ids = [p.organization_id for p in positions if p.role == Role.GROUP_LEADER]
     return scope
 

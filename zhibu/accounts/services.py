@@ -31,7 +31,9 @@ def account_create(
     """A login for a member: the username is their mobile number or a chosen name."""
     username = username.strip()
     if not USERNAME_RE.match(username):
-        raise ValidationError({"username": "用户名为3位以上的字母、数字或 _.@+- 符号（可用手机号）"})
+        raise ValidationError(
+            {"username": "用户名为3位以上的字母、数字或 _.@+- 符号（可用手机号）"}
+        )
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": f"用户名“{username}”已被使用"})
     if User.objects.filter(member=member).exists():
@@ -47,7 +49,10 @@ def account_create(
     user.set_password(password)
     user.save()
     audit.record(
-        actor, "account.create", user, organization=member.branch,
+        actor,
+        "account.create",
+        user,
+        organization=member.branch,
         changes={"username": [None, username], "member": [None, member.name]},
     )
     return user
@@ -65,7 +70,11 @@ def account_set_password(
     user.set_password(password)
     user.must_change_password = must_change_password
     user.save(update_fields=["password", "must_change_password"])
-    verb = "account.password_change" if actor is not None and actor.pk == user.pk else "account.password_reset"
+    verb = (
+        "account.password_change"
+        if actor is not None and actor.pk == user.pk
+        else "account.password_reset"
+    )
     org = user.member.branch if user.member_id and user.member else None
     audit.record(actor, verb, user, organization=org, changes={"password": ["******", "******"]})
     return user
@@ -79,7 +88,10 @@ def account_set_active(*, actor: User | None, user: User, active: bool) -> User:
     user.save(update_fields=["is_active"])
     org = user.member.branch if user.member_id and user.member else None
     audit.record(
-        actor, "account.enable" if active else "account.disable", user, organization=org,
+        actor,
+        "account.enable" if active else "account.disable",
+        user,
+        organization=org,
         changes={"is_active": [not active, active]},
     )
     return user

@@ -10,7 +10,9 @@ from django.urls import reverse
 from zhibu.accounts.access import scope_for
 
 
-def _item(request: HttpRequest, label: str, url: str, icon: str, *, exact: bool = False) -> dict[str, Any]:
+def _item(
+    request: HttpRequest, label: str, url: str, icon: str, *, exact: bool = False
+) -> dict[str, Any]:
     path = request.path
     active = path == url if exact else path.startswith(url)
     return {"label": label, "url": url, "icon": icon, "active": active}
@@ -39,7 +41,12 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             )
             if target.kind == "branch":
                 nav.append(
-                    _item(request, "导入花名册", reverse("members:import", args=[target.code]), "upload")
+                    _item(
+                        request,
+                        "导入花名册",
+                        reverse("members:import", args=[target.code]),
+                        "upload",
+                    )
                 )
     nav.append(_item(request, "我的", reverse("members:me"), "user"))
     if user.is_superuser:

@@ -10,7 +10,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from zhibu.core import crypto
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField):
     """A text value stored encrypted (see core/crypto.py); Python code sees the plaintext.
 
     Never filter on it: the ciphertext differs each time. Filter on the keyed hash beside it.
@@ -34,7 +34,7 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         return crypto.encrypt(str(value))
 
 
-class PathField(models.CharField):  # type: ignore[type-arg]
+class PathField(models.CharField):
     """A materialised tree path such as ``/1/7/42/``, compared byte by byte.
 
     Subtree queries are ranges on this column (see orgs/rules.py ``subtree_bounds``), which need

@@ -31,3 +31,11 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, str] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A form's choice field, typed, to set its choices at run time."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    return field

@@ -15,6 +15,6 @@ if TYPE_CHECKING:
 class Request(HttpRequest):
     """A logged-in request (every view but the public ones gets one)."""
 
-    user: User  # type: ignore[assignment]
+    user: User
     htmx: HtmxDetails
     current_org: Organization | None

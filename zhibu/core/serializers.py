@@ -18,10 +18,11 @@ from zhibu.core.fields import EncryptedTextField
 
 
 class Serializer(jsonl.Serializer):
+    # Django's private hook for one field's value; the stubs do not declare it.
     def _value_from_field(self, obj: Model, field: Field[Any, Any]) -> Any:
         if isinstance(field, EncryptedTextField):
             return crypto.encrypt(field.value_from_object(obj) or "")
-        return super()._value_from_field(obj, field)
+        return super()._value_from_field(obj, field)  # type: ignore[misc]
 
 
 Deserializer = jsonl.Deserializer

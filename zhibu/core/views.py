@@ -31,7 +31,8 @@ def home(request: Request) -> HttpResponse:
     today = timezone.localdate()
     if role in ("committee", "branch"):
         org = scope.primary_org
-        assert org is not None
+        if org is None:  # role says the user manages something, so this cannot happen
+            raise RuntimeError("an officer without an organization")
         request.current_org = org
         recent = list(AuditEvent.objects.filter(organization=org).order_by("-seq")[:8])
         if role == "branch":
@@ -77,13 +78,21 @@ def member_tasks(member: Member, today: dt.date) -> list[dict[str, str]]:
                 {
                     "title": "提交转正申请",
                     "detail": f"预备期于 {ends.isoformat()} 届满"
-                    + ("，请在届满前向党支部提交书面转正申请" if days >= 0 else "，已届满，请尽快联系党支部"),
+                    + (
+                        "，请在届满前向党支部提交书面转正申请"
+                        if days >= 0
+                        else "，已届满，请尽快联系党支部"
+                    ),
                     "level": "warning" if days >= 0 else "danger",
                 }
             )
     if not member.phone:
         tasks.append(
-            {"title": "登记手机号", "detail": "请联系党支部登记手机号，以便接收会议通知", "level": "muted"}
+            {
+                "title": "登记手机号",
+                "detail": "请联系党支部登记手机号，以便接收会议通知",
+                "level": "muted",
+            }
         )
     return tasks
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 
-from zhibu.core.forms import DateInput
+from zhibu.core.forms import DateInput, choice
 from zhibu.members.models import Category, Gender, Member
 from zhibu.members.services import CATEGORY_STEPS
 from zhibu.orgs.models import Organization, OrgKind
@@ -18,40 +18,66 @@ EDUCATION_CHOICES = ["研究生", "大学本科", "大学专科", "中等专科"
 class MemberForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(
-        label="身份证号", max_length=18, min_length=18,
+        label="身份证号",
+        max_length=18,
+        min_length=18,
         help_text="18位，出生日期和性别按身份证号自动登记",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    gender = forms.ChoiceField(label="性别", choices=[("", "按身份证号")] + list(Gender.choices), required=False)
+    gender = forms.ChoiceField(
+        label="性别", choices=[("", "按身份证号")] + list(Gender.choices), required=False
+    )
     ethnicity = forms.CharField(label="民族", max_length=20, required=False, initial="汉族")
     phone = forms.CharField(
-        label="手机号", max_length=11, required=False,
+        label="手机号",
+        max_length=11,
+        required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     education = forms.CharField(
-        label="学历", max_length=20, required=False,
+        label="学历",
+        max_length=20,
+        required=False,
         widget=forms.TextInput(attrs={"list": "education-options"}),
     )
     category = forms.ChoiceField(label="人员类别", choices=Category.choices)
-    joined_on = forms.DateField(label="入党日期", required=False, widget=DateInput(), help_text="正式党员、预备党员必填")
-    full_on = forms.DateField(label="转正日期", required=False, widget=DateInput(), help_text="仅正式党员")
-    group = forms.ModelChoiceField(label="党小组", queryset=Organization.objects.none(), required=False, empty_label="（不在党小组）")
+    joined_on = forms.DateField(
+        label="入党日期", required=False, widget=DateInput(), help_text="正式党员、预备党员必填"
+    )
+    full_on = forms.DateField(
+        label="转正日期", required=False, widget=DateInput(), help_text="仅正式党员"
+    )
+    group = forms.ModelChoiceField(
+        label="党小组",
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label="（不在党小组）",
+    )
     work_unit = forms.CharField(label="工作单位及职务", max_length=200, required=False)
     in_branch_since = forms.DateField(
-        label="转入本支部日期", required=False, widget=DateInput(),
+        label="转入本支部日期",
+        required=False,
+        widget=DateInput(),
         help_text="不填时：党员按入党日期，其他人员按今天",
     )
     is_mobile = forms.BooleanField(label="流动党员", required=False)
-    mobile_location = forms.CharField(label="流动去向", max_length=200, required=False, help_text="现在在哪里工作或居住")
+    mobile_location = forms.CharField(
+        label="流动去向", max_length=200, required=False, help_text="现在在哪里工作或居住"
+    )
     is_retired = forms.BooleanField(label="离退休", required=False)
 
     education_options = EDUCATION_CHOICES
 
-    def __init__(self, *args: Any, branch: Organization, editing: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, branch: Organization, editing: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = Organization.objects.current().filter(  # type: ignore[attr-defined]
-            parent=branch, kind=OrgKind.GROUP
-        ).order_by("code")
+        group = cast("forms.ModelChoiceField[Organization]", self.fields["group"])
+        group.queryset = (
+            Organization.objects.current()
+            .filter(parent=branch, kind=OrgKind.GROUP)
+            .order_by("code")
+        )
         if editing:
             # Category changes are dated events with their own page.
             del self.fields["category"]
@@ -101,7 +127,9 @@ class TransferInForm(MemberForm):
 class TransferOutForm(forms.Form):
     on = forms.DateField(label="转出日期", widget=DateInput())
     to_code = forms.CharField(
-        label="转入系统内党支部（编码）", max_length=32, required=False,
+        label="转入系统内党支部（编码）",
+        max_length=32,
+        required=False,
         help_text="转到本系统内的党支部时填写其组织编码",
     )
     to_name = forms.CharField(label="或：系统外党组织名称", max_length=200, required=False)
@@ -124,13 +152,17 @@ class TransferOutForm(forms.Form):
 
 class CategoryChangeForm(forms.Form):
     to = forms.ChoiceField(label="变更为", choices=[])
-    on = forms.DateField(label="日期", widget=DateInput(), help_text="如支部大会讨论通过或上级批准的日期")
-    note = forms.CharField(label="依据", max_length=500, required=False, help_text="如会议决议、上级批复文号")
+    on = forms.DateField(
+        label="日期", widget=DateInput(), help_text="如支部大会讨论通过或上级批准的日期"
+    )
+    note = forms.CharField(
+        label="依据", max_length=500, required=False, help_text="如会议决议、上级批复文号"
+    )
 
     def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [
+        choice(self, "to").choices = [
             (to, f"{Category(to).label}（{step}）")
             for (frm, to), step in CATEGORY_STEPS.items()
             if frm == member.category
@@ -145,10 +177,17 @@ class StatusChangeForm(forms.Form):
 
 class MemberFilterForm(forms.Form):
     q = forms.CharField(label="搜索", required=False, max_length=50)
-    category = forms.ChoiceField(label="人员类别", choices=[("", "全部类别")] + list(Category.choices), required=False)
+    category = forms.ChoiceField(
+        label="人员类别", choices=[("", "全部类别")] + list(Category.choices), required=False
+    )
     group = forms.IntegerField(label="党小组", required=False)
     status = forms.ChoiceField(
         label="状态",
-        choices=[("", "在册"), ("transferred_out", "已转出"), ("ended", "去世/出党"), ("all", "全部")],
+        choices=[
+            ("", "在册"),
+            ("transferred_out", "已转出"),
+            ("ended", "去世/出党"),
+            ("all", "全部"),
+        ],
         required=False,
     )

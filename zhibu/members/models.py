@@ -95,9 +95,7 @@ class Member(models.Model):
     is_mobile = models.BooleanField("流动党员", default=False)
     mobile_location = models.CharField("流动去向", max_length=200, blank=True)
     is_retired = models.BooleanField("离退休", default=False)
-    status = models.CharField(
-        "状态", max_length=20, choices=Status.choices, default=Status.ACTIVE
-    )
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.ACTIVE)
     status_changed_on = models.DateField("状态变更日期", null=True, blank=True)
     created_at = models.DateTimeField("登记时间", default=timezone.now, editable=False)
 
@@ -111,7 +109,9 @@ class Member(models.Model):
             models.CheckConstraint(
                 condition=Q(category__in=Category.values), name="member_category_valid"
             ),
-            models.CheckConstraint(condition=Q(status__in=Status.values), name="member_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="member_status_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(category__in=PARTY_CATEGORIES, joined_on__isnull=False)
                 | ~Q(category__in=PARTY_CATEGORIES),

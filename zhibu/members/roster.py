@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from zhibu.members.models import Member
@@ -75,9 +76,10 @@ def read_roster(fileobj: IO[bytes]) -> tuple[list[tuple[int, str, str]], Iterato
         for number, cells in enumerate(rows, start=2):
             if cells is None or all(c is None or str(c).strip() == "" for c in cells):
                 continue
-            yield number, {
-                name: (cells[i] if i < len(cells) else None) for name, i in index.items()
-            }
+            yield (
+                number,
+                {name: (cells[i] if i < len(cells) else None) for name, i in index.items()},
+            )
         wb.close()
 
     return errors, data()
@@ -86,7 +88,8 @@ def read_roster(fileobj: IO[bytes]) -> tuple[list[tuple[int, str, str]], Iterato
 def _workbook(title: str) -> tuple[Workbook, Any]:
     wb = Workbook()
     ws = wb.active
-    assert ws is not None
+    if ws is None:  # a new Workbook always has one sheet; this satisfies the type checker
+        ws = wb.create_sheet()
     ws.title = title
     ws.append(list(COLUMNS))
     bold = Font(bold=True)
@@ -96,7 +99,7 @@ def _workbook(title: str) -> tuple[Workbook, Any]:
         cell.fill = fill
         cell.alignment = Alignment(horizontal="center")
     for i, name in enumerate(COLUMNS, start=1):
-        letter = ws.cell(row=1, column=i).column_letter
+        letter = get_column_letter(i)
         ws.column_dimensions[letter].width = 22 if name in TEXT_COLUMNS or len(name) > 4 else 12
         if name in TEXT_COLUMNS:
             # Text format stops Excel from turning an 18-digit ID into 1.10101E+17.

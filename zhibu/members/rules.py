@@ -179,7 +179,7 @@ def member_problems(
         out.append(("id_number", "必填"))
     else:
         try:
-            info = parse_id_number(get("id_number"))
+            info = parse_id_number(str(get("id_number")))
         except RuleError as exc:
             out.append(("id_number", str(exc)))
     if info is not None:
@@ -193,7 +193,9 @@ def member_problems(
             out.append(("gender", f"与身份证号不一致（身份证号显示为{shown}）"))
         birth = get("birth_date")
         if birth and birth != info.birth_date:
-            out.append(("birth_date", f"与身份证号中的出生日期 {info.birth_date.isoformat()} 不一致"))
+            out.append(
+                ("birth_date", f"与身份证号中的出生日期 {info.birth_date.isoformat()} 不一致")
+            )
 
     phone = get("phone") or ""
     if phone and (problem := phone_error(phone)):

@@ -50,8 +50,7 @@ EDITABLE_FIELDS = (
 
 def _groups_of(branch: Organization) -> dict[str, Organization]:
     return {
-        g.name: g
-        for g in Organization.objects.current().filter(parent=branch, kind=OrgKind.GROUP)
+        g.name: g for g in Organization.objects.current().filter(parent=branch, kind=OrgKind.GROUP)
     }
 
 
@@ -114,9 +113,7 @@ def _apply(member: Member, v: Mapping[str, Any], groups: Mapping[str, Organizati
 
 
 @transaction.atomic
-def member_create(
-    *, actor: User | None, branch: Organization, values: Mapping[str, Any]
-) -> Member:
+def member_create(*, actor: User | None, branch: Organization, values: Mapping[str, Any]) -> Member:
     """Register a person on a branch's roster (new to the system: not a transfer)."""
     _check_branch(branch)
     today = timezone.localdate()
@@ -126,12 +123,15 @@ def member_create(
     _check_unique_id(v["id_number"])
     member = Member(branch=branch, category=v["category"])
     _apply(member, v, groups)
-    member.in_branch_since = v["in_branch_since"] or (
-        v["joined_on"] if member.is_party_member else None
-    ) or today
+    member.in_branch_since = (
+        v["in_branch_since"] or (v["joined_on"] if member.is_party_member else None) or today
+    )
     member.save()
     audit.record(
-        actor, "member.create", member, organization=branch,
+        actor,
+        "member.create",
+        member,
+        organization=branch,
         changes=audit.created(member.audit_values()),
     )
     return member
@@ -204,9 +204,16 @@ def member_category_change(
         member=member, kind=EventKind.CATEGORY, from_value=old, to_value=to, on=on, note=note
     )
     audit.record(
-        actor, "member.category_change", member, organization=member.branch,
-        changes={"category": [before, member.get_category_display()], "on": [None, on],
-                 "step": [None, step], "note": [None, note]},
+        actor,
+        "member.category_change",
+        member,
+        organization=member.branch,
+        changes={
+            "category": [before, member.get_category_display()],
+            "on": [None, on],
+            "step": [None, step],
+            "note": [None, note],
+        },
     )
     return member
 
@@ -239,9 +246,16 @@ def member_status_change(
         member=member, kind=EventKind.STATUS, from_value=old, to_value=to, on=on, note=note
     )
     audit.record(
-        actor, "member.status_change", member, organization=member.branch,
-        changes={"status": [Status(old).label, Status(to).label], "on": [None, on],
-                 "note": [None, note], "positions_ended": [None, ended]},
+        actor,
+        "member.status_change",
+        member,
+        organization=member.branch,
+        changes={
+            "status": [Status(old).label, Status(to).label],
+            "on": [None, on],
+            "note": [None, note],
+            "positions_ended": [None, ended],
+        },
     )
     return member
 
@@ -287,8 +301,13 @@ def member_transfer_out(
         member.branch, member.group, member.in_branch_since = to_org, None, on
         member.save(update_fields=["branch", "group", "in_branch_since"])
         Transfer.objects.create(
-            member=member, direction=TransferDirection.IN, on=on, from_org=old_branch,
-            to_org=to_org, letter_number=letter_number.strip(), note=note.strip(),
+            member=member,
+            direction=TransferDirection.IN,
+            on=on,
+            from_org=old_branch,
+            to_org=to_org,
+            letter_number=letter_number.strip(),
+            note=note.strip(),
         )
     else:
         member.status, member.status_changed_on = Status.TRANSFERRED_OUT, on
@@ -330,16 +349,24 @@ def member_transfer_in(
             {"id_number": f"此人仍在系统花名册中（{existing.branch.name}），请由原支部办理转出"}
         )
     if existing is not None and existing.status != Status.TRANSFERRED_OUT:
-        raise ValidationError({"id_number": f"此人的状态为“{existing.get_status_display()}”，不能转入"})
+        raise ValidationError(
+            {"id_number": f"此人的状态为“{existing.get_status_display()}”，不能转入"}
+        )
     if existing is not None:
         groups = _groups_of(branch)
         vv = _normalized(v, branch)
         vv["category"] = vv.get("category") or existing.category
-        _raise_problems(rules.member_problems(vv, today=timezone.localdate(), groups=frozenset(groups)))
+        _raise_problems(
+            rules.member_problems(vv, today=timezone.localdate(), groups=frozenset(groups))
+        )
         before = existing.audit_values()
         existing.branch, existing.category = branch, vv["category"]
         _apply(existing, vv, groups)
-        existing.in_branch_since, existing.status, existing.status_changed_on = on, Status.ACTIVE, on
+        existing.in_branch_since, existing.status, existing.status_changed_on = (
+            on,
+            Status.ACTIVE,
+            on,
+        )
         existing.save()
         member = existing
         changes = audit.diff(before, member.audit_values())
@@ -347,11 +374,21 @@ def member_transfer_in(
         member = member_create(actor=actor, branch=branch, values=v)
         changes = {}
     Transfer.objects.create(
-        member=member, direction=TransferDirection.IN, on=on, from_name=from_name.strip(),
-        to_org=branch, letter_number=letter_number.strip(), note=note.strip(),
+        member=member,
+        direction=TransferDirection.IN,
+        on=on,
+        from_name=from_name.strip(),
+        to_org=branch,
+        letter_number=letter_number.strip(),
+        note=note.strip(),
     )
-    changes.update({"from": [None, from_name.strip()], "on": [None, on],
-                    "letter_number": [None, letter_number.strip()]})
+    changes.update(
+        {
+            "from": [None, from_name.strip()],
+            "on": [None, on],
+            "letter_number": [None, letter_number.strip()],
+        }
+    )
     audit.record(actor, "member.transfer_in", member, organization=branch, changes=changes)
     return member
 
@@ -384,7 +421,10 @@ class ImportResult:
 
 
 def roster_check(
-    *, branch: Organization, rows: Iterable[tuple[int, Mapping[str, Any]]], header_errors: Sequence[tuple[int, str, str]] = ()
+    *,
+    branch: Organization,
+    rows: Iterable[tuple[int, Mapping[str, Any]]],
+    header_errors: Sequence[tuple[int, str, str]] = (),
 ) -> tuple[ImportResult, list[dict[str, Any]]]:
     """Validate every row; cross-row duplicates and the existing roster are checked here."""
     result = ImportResult(errors=list(header_errors))
@@ -452,13 +492,17 @@ def roster_import(
     for m in members:
         events.append(
             audit.event_for(
-                "member.create", m, organization=branch,
+                "member.create",
+                m,
+                organization=branch,
                 changes=audit.created({**m.audit_values(), "source": "花名册导入"}),
             )
         )
     events.append(
         audit.event_for(
-            "roster.import", branch, organization=branch,
+            "roster.import",
+            branch,
+            organization=branch,
             changes={"rows": [None, result.rows], "counts": [None, dict(result.counts)]},
         )
     )
@@ -468,14 +512,19 @@ def roster_import(
 
 
 @transaction.atomic
-def roster_export(*, actor: User | None, organization: Organization, members: Iterable[Member]) -> bytes:
+def roster_export(
+    *, actor: User | None, organization: Organization, members: Iterable[Member]
+) -> bytes:
     """The roster as .xlsx in the import's columns. Taking personal data out is recorded."""
     from zhibu.members import roster
 
     members = list(members)
     data = roster.build_workbook(members)
     audit.record(
-        actor, "roster.export", organization, organization=organization,
+        actor,
+        "roster.export",
+        organization,
+        organization=organization,
         changes={"rows": [None, len(members)]},
     )
     return data

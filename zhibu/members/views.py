@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -160,7 +160,10 @@ def edit(request: Request, pk: int) -> HttpResponse:
     member = get_member_or_404(request.user, pk, manage=True)
     request.current_org = member.branch
     form = forms.MemberForm(
-        request.POST or None, branch=member.branch, editing=True, initial=forms.member_initial(member)
+        request.POST or None,
+        branch=member.branch,
+        editing=True,
+        initial=forms.member_initial(member),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,36 +174,52 @@ def edit(request: Request, pk: int) -> HttpResponse:
             messages.success(request, "已保存")
             return redirect("members:detail", pk=member.pk)
     return render(
-        request, "members/form.html", {"form": form, "org": member.branch, "member": member, "title": f"修改{member.name}的信息"}
+        request,
+        "members/form.html",
+        {"form": form, "org": member.branch, "member": member, "title": f"修改{member.name}的信息"},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def transfer_in(request: Request, code: str) -> HttpResponse:
     branch = _branch_for_writes(request, code)
-    form = forms.TransferInForm(request.POST or None, branch=branch, initial={"on": timezone.localdate()})
+    form = forms.TransferInForm(
+        request.POST or None, branch=branch, initial={"on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.values()
         try:
             member = services.member_transfer_in(
-                actor=request.user, branch=branch, on=data.pop("on"), from_name=data.pop("from_name"),
-                letter_number=data.pop("letter_number"), note=data.pop("note"), values=data,
+                actor=request.user,
+                branch=branch,
+                on=data.pop("on"),
+                from_name=data.pop("from_name"),
+                letter_number=data.pop("letter_number"),
+                note=data.pop("note"),
+                values=data,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"已办理{member.name}的组织关系转入")
             return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {"form": form, "org": branch, "title": "组织关系转入"})
+    return render(
+        request, "members/form.html", {"form": form, "org": branch, "title": "组织关系转入"}
+    )
 
 
 def _member_action(
-    request: Request, pk: int, form_class: type[forms.forms.Form], service: Callable[..., object], title: str, done: str
+    request: Request,
+    pk: int,
+    form_class: type[forms.forms.Form],
+    service: Callable[..., object],
+    title: str,
+    done: str,
 ) -> HttpResponse:
     """A dated change to one member (category, status, transfer out): form → service → back."""
     member = get_member_or_404(request.user, pk, manage=True)
     request.current_org = member.branch
-    kwargs = {"member": member} if form_class is forms.CategoryChangeForm else {}
+    kwargs: dict[str, Any] = {"member": member} if form_class is forms.CategoryChangeForm else {}
     form = form_class(request.POST or None, initial={"on": timezone.localdate()}, **kwargs)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -212,22 +231,52 @@ def _member_action(
         else:
             messages.success(request, done.format(name=member.name))
             return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {"form": form, "org": member.branch, "member": member, "title": title.format(name=member.name)})
+    return render(
+        request,
+        "members/form.html",
+        {
+            "form": form,
+            "org": member.branch,
+            "member": member,
+            "title": title.format(name=member.name),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def category_change(request: Request, pk: int) -> HttpResponse:
-    return _member_action(request, pk, forms.CategoryChangeForm, services.member_category_change, "{name}：人员类别变更", "已登记{name}的人员类别变更")
+    return _member_action(
+        request,
+        pk,
+        forms.CategoryChangeForm,
+        services.member_category_change,
+        "{name}：人员类别变更",
+        "已登记{name}的人员类别变更",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def status_change(request: Request, pk: int) -> HttpResponse:
-    return _member_action(request, pk, forms.StatusChangeForm, services.member_status_change, "{name}：登记去世或出党", "已登记")
+    return _member_action(
+        request,
+        pk,
+        forms.StatusChangeForm,
+        services.member_status_change,
+        "{name}：登记去世或出党",
+        "已登记",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def transfer_out(request: Request, pk: int) -> HttpResponse:
-    return _member_action(request, pk, forms.TransferOutForm, services.member_transfer_out, "{name}：组织关系转出", "已办理{name}的组织关系转出")
+    return _member_action(
+        request,
+        pk,
+        forms.TransferOutForm,
+        services.member_transfer_out,
+        "{name}：组织关系转出",
+        "已办理{name}的组织关系转出",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -242,29 +291,46 @@ def account(request: Request, pk: int) -> HttpResponse:
     else:
         form = PasswordResetForm(request.POST or None)
     if request.method == "POST" and "active" in request.POST and user is not None:
-        account_services.account_set_active(actor=request.user, user=user, active=request.POST["active"] == "1")
+        account_services.account_set_active(
+            actor=request.user, user=user, active=request.POST["active"] == "1"
+        )
         messages.success(request, "账号已启用" if user.is_active else "账号已停用")
         return redirect("members:detail", pk=member.pk)
     if request.method == "POST" and form.is_valid():
         try:
             if user is None:
-                account_services.account_create(actor=request.user, member=member, **form.cleaned_data)
+                account_services.account_create(
+                    actor=request.user, member=member, **form.cleaned_data
+                )
             else:
                 account_services.account_set_password(
-                    actor=request.user, user=user, password=form.cleaned_data["password"], must_change_password=True
+                    actor=request.user,
+                    user=user,
+                    password=form.cleaned_data["password"],
+                    must_change_password=True,
                 )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "已开通账号" if user is None else "已重置密码，本人下次登录时须修改")
+            messages.success(
+                request, "已开通账号" if user is None else "已重置密码，本人下次登录时须修改"
+            )
             return redirect("members:detail", pk=member.pk)
-    return render(request, "members/account.html", {"form": form, "member": member, "account": user, "org": member.branch})
+    return render(
+        request,
+        "members/account.html",
+        {"form": form, "member": member, "account": user, "org": member.branch},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def import_roster(request: Request, code: str) -> HttpResponse:
     branch = _branch_for_writes(request, code)
-    context: dict[str, object] = {"org": branch, "columns": rules.COLUMNS, "required": rules.REQUIRED_COLUMNS}
+    context: dict[str, object] = {
+        "org": branch,
+        "columns": rules.COLUMNS,
+        "required": rules.REQUIRED_COLUMNS,
+    }
     status = 200
     if request.method == "POST":
         status = 400  # until the file is read and every row is valid
@@ -273,7 +339,9 @@ def import_roster(request: Request, code: str) -> HttpResponse:
         if upload is None:
             context["file_error"] = "请选择要上传的 .xlsx 文件"
         elif upload.size and upload.size > settings.ROSTER_IMPORT_MAX_BYTES:
-            context["file_error"] = f"文件太大（上限 {settings.ROSTER_IMPORT_MAX_BYTES // 1024 // 1024} MB）"
+            context["file_error"] = (
+                f"文件太大（上限 {settings.ROSTER_IMPORT_MAX_BYTES // 1024 // 1024} MB）"
+            )
         else:
             try:
                 header_errors, rows = roster.read_roster(upload)
@@ -281,7 +349,11 @@ def import_roster(request: Request, code: str) -> HttpResponse:
                 context["file_error"] = str(exc)
             else:
                 result = services.roster_import(
-                    actor=request.user, branch=branch, rows=rows, header_errors=header_errors, dry_run=dry_run
+                    actor=request.user,
+                    branch=branch,
+                    rows=rows,
+                    header_errors=header_errors,
+                    dry_run=dry_run,
                 )
                 if result.ok and result.written:
                     messages.success(request, result.summary())
@@ -301,5 +373,7 @@ def import_template(request: Request) -> HttpResponse:
 def export_roster(request: Request, code: str) -> HttpResponse:
     org = get_org_or_404(request.user, code, manage=True)
     members = _roster(org).current().select_related("group").order_by("name", "pk")
-    data = services.roster_export(actor=request.user, organization=org, members=members.iterator(chunk_size=2000))
+    data = services.roster_export(
+        actor=request.user, organization=org, members=members.iterator(chunk_size=2000)
+    )
     return _xlsx(data, f"{org.code}-花名册-{timezone.localdate().isoformat()}.xlsx")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
-from zhibu.core.forms import DateInput
+from zhibu.core.forms import DateInput, choice
+from zhibu.members.models import Member
 from zhibu.orgs.models import Organization, OrgKind, Role, UnitType
 
 
@@ -34,7 +35,7 @@ class OrganizationForm(forms.Form):
                 OrgKind.GENERAL_BRANCH: [OrgKind.GENERAL_BRANCH, OrgKind.BRANCH],
                 OrgKind.BRANCH: [OrgKind.GROUP],
             }.get(OrgKind(parent.kind), [])
-            self.fields["kind"].choices = [(k.value, k.label) for k in allowed]
+            choice(self, "kind").choices = [(k.value, k.label) for k in allowed]
 
 
 class OrganizationEditForm(forms.Form):
@@ -58,29 +59,34 @@ class CloseForm(forms.Form):
     reason = forms.CharField(label="撤销原因", max_length=200)
 
 
+def member_label(member: Member) -> str:
+    return member.label
+
+
 class PositionForm(forms.Form):
-    member = forms.ModelChoiceField(label="党员", queryset=None)  # type: ignore[arg-type]
+    member: forms.ModelChoiceField[Member] = forms.ModelChoiceField(
+        label="党员", queryset=Member.objects.none()
+    )
     role = forms.ChoiceField(label="职务", choices=Role.choices)
     started_on = forms.DateField(label="任职日期", widget=DateInput())
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
-        from zhibu.members.models import Member
-
         super().__init__(*args, **kwargs)
         people = Member.objects.current().filter(category="full")
         if organization.kind == OrgKind.GROUP:
             people = people.filter(group=organization)
-            self.fields["role"].choices = [(Role.GROUP_LEADER, Role.GROUP_LEADER.label)]
+            choice(self, "role").choices = [(Role.GROUP_LEADER, Role.GROUP_LEADER.label)]
         elif organization.kind == OrgKind.BRANCH:
             people = people.filter(branch=organization)
-            self.fields["role"].choices = [c for c in Role.choices if c[0] != Role.GROUP_LEADER]
+            choice(self, "role").choices = [c for c in Role.choices if c[0] != Role.GROUP_LEADER]
         else:
             # Committee staff belong to a branch directly under the committee (e.g. 机关支部):
             # listing those keeps the choice short however large the subtree is.
             people = people.filter(branch__parent=organization)
-            self.fields["role"].choices = [c for c in Role.choices if c[0] != Role.GROUP_LEADER]
-        self.fields["member"].queryset = people.order_by("name")  # type: ignore[attr-defined]
-        self.fields["member"].label_from_instance = lambda m: m.label  # type: ignore[attr-defined]
+            choice(self, "role").choices = [c for c in Role.choices if c[0] != Role.GROUP_LEADER]
+        member_field = cast("forms.ModelChoiceField[Member]", self.fields["member"])
+        member_field.queryset = people.order_by("name")
+        member_field.label_from_instance = member_label  # type: ignore[method-assign,assignment]
 
 
 class PositionEndForm(forms.Form):

@@ -82,9 +82,7 @@ class Organization(models.Model):
         related_name="children",
     )
     path = PathField("路径", max_length=255, db_index=True, editable=False)
-    unit_type = models.CharField(
-        "单位类型", max_length=20, choices=UnitType.choices, blank=True
-    )
+    unit_type = models.CharField("单位类型", max_length=20, choices=UnitType.choices, blank=True)
     founded_on = models.DateField("成立日期", null=True, blank=True)
     closed_on = models.DateField("撤销日期", null=True, blank=True)
     term_started_on = models.DateField("本届任期开始", null=True, blank=True)
@@ -97,9 +95,7 @@ class Organization(models.Model):
         verbose_name_plural = "党组织"
         ordering = ["path"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=OrgKind.values), name="org_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=OrgKind.values), name="org_kind_valid"),
             models.CheckConstraint(
                 condition=Q(unit_type__in=[*UnitType.values, ""]), name="org_unit_type_valid"
             ),

@@ -52,9 +52,7 @@ class SubtreeSummary:
         return sorted(flagged, key=lambda b: (order[b.level], b.branch.path))
 
 
-def branch_health(
-    branches: list[Organization], today: dt.date | None = None
-) -> list[BranchHealth]:
+def branch_health(branches: list[Organization], today: dt.date | None = None) -> list[BranchHealth]:
     """Counts and structure findings for these branches, in three queries."""
     today = today or timezone.localdate()
     ids = [b.pk for b in branches]
@@ -96,8 +94,7 @@ def subtree_summary(root: Organization, today: dt.date | None = None) -> Subtree
     summary = SubtreeSummary(root=root)
     current = Organization.objects.current().filter(subtree_q(root.path))
     summary.kind_counts = {
-        row["kind"]: row["n"]
-        for row in current.values("kind").annotate(n=Count("pk")).order_by()
+        row["kind"]: row["n"] for row in current.values("kind").annotate(n=Count("pk")).order_by()
     }
     summary.category_counts = {
         row["category"]: row["n"]

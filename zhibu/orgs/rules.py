@@ -64,7 +64,8 @@ def would_cycle(node_path: str, new_parent_path: str) -> bool:
 
 def rebase(path: str, old_prefix: str, new_prefix: str) -> str:
     """The path of a subtree node after its subtree root moved from ``old_prefix``."""
-    assert path.startswith(old_prefix)
+    if not path.startswith(old_prefix):
+        raise ValueError(f"{path} is not below {old_prefix}")
     return new_prefix + path[len(old_prefix) :]
 
 
@@ -83,9 +84,7 @@ class StructureRules:
     committee_threshold: int = 7
     committee_min: int = 3
     committee_max: int = 7
-    term_years: dict[str, int] = field(
-        default_factory=lambda: {"village": 5, "community": 5}
-    )
+    term_years: dict[str, int] = field(default_factory=lambda: {"village": 5, "community": 5})
     default_term_years: int = 3
     remind_months: int = 6
     source_min_full: str = "《中国共产党支部工作条例（试行）》第四条"
@@ -158,8 +157,7 @@ def structure_findings(
             Finding(
                 "too_many_members",
                 "warning",
-                f"党员 {party_members} 人，超过 {rules.max_members} 人，"
-                "宜分设党支部或设立党总支",
+                f"党员 {party_members} 人，超过 {rules.max_members} 人，宜分设党支部或设立党总支",
                 rules.source_max,
             )
         )

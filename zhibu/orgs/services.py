@@ -110,7 +110,9 @@ def organization_create(
     org.save()
     org.path = rules.child_path(parent.path if parent else None, org.pk)
     org.save(update_fields=["path"])
-    audit.record(actor, "org.create", org, organization=org, changes=audit.created(_org_values(org)))
+    audit.record(
+        actor, "org.create", org, organization=org, changes=audit.created(_org_values(org))
+    )
     return org
 
 
@@ -207,7 +209,11 @@ def organization_close(
         "org.close",
         org,
         organization=org,
-        changes={"closed_on": [None, closed_on], "reason": [None, reason], "positions_ended": [None, ended]},
+        changes={
+            "closed_on": [None, closed_on],
+            "reason": [None, reason],
+            "positions_ended": [None, ended],
+        },
     )
     return org
 
@@ -250,14 +256,19 @@ def position_assign(
         organization=organization, ended_on__isnull=True
     )
     if open_positions.filter(member=member).exists():
-        raise ValidationError({"member": f"{member.name}在{organization.name}已有职务，请先免去原职务"})
+        raise ValidationError(
+            {"member": f"{member.name}在{organization.name}已有职务，请先免去原职务"}
+        )
     if role == Role.SECRETARY and open_positions.filter(role=Role.SECRETARY).exists():
         raise ValidationError({"role": f"{organization.name}已有书记，请先免去原书记"})
     position = Position(member=member, organization=organization, role=role, started_on=started_on)
     position.full_clean()
     position.save()
     audit.record(
-        actor, "position.assign", position, organization=organization,
+        actor,
+        "position.assign",
+        position,
+        organization=organization,
         changes=audit.created(position.as_dict()),
     )
     return position
@@ -265,8 +276,10 @@ def position_assign(
 
 @transaction.atomic
 def position_end(*, actor: User | None, position: Position, ended_on: dt.date) -> Position:
-    position = Position.objects.select_for_update().select_related("member", "organization").get(
-        pk=position.pk
+    position = (
+        Position.objects.select_for_update()
+        .select_related("member", "organization")
+        .get(pk=position.pk)
     )
     if position.ended_on is not None:
         raise ValidationError({"ended_on": "该职务已免去"})
@@ -275,8 +288,10 @@ def position_end(*, actor: User | None, position: Position, ended_on: dt.date) -
     position.ended_on = ended_on
     position.save(update_fields=["ended_on"])
     audit.record(
-        actor, "position.end", position, organization=position.organization,
+        actor,
+        "position.end",
+        position,
+        organization=position.organization,
         changes={"ended_on": [None, ended_on]},
     )
     return position
-

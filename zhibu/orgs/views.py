@@ -62,7 +62,6 @@ def detail(request: Request, code: str) -> HttpResponse:
     }
     if org.kind == OrgKind.BRANCH:
         context["health"] = queries.branch_health([org], today)[0]
-        context["groups"] = [k for k in context["kids"] if k.kind == OrgKind.GROUP]
     elif org.kind != OrgKind.GROUP:
         summary = queries.subtree_summary(org, today)
         context["summary"] = summary
@@ -89,13 +88,19 @@ def create(request: Request, code: str) -> HttpResponse:
     form = forms.OrganizationForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
         try:
-            org = services.organization_create(actor=request.user, parent=parent, **form.cleaned_data)
+            org = services.organization_create(
+                actor=request.user, parent=parent, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"已建立{org.get_kind_display()}“{org.name}”")
             return redirect("orgs:detail", code=org.code)
-    return render(request, "orgs/form.html", {"form": form, "org": parent, "title": f"在“{parent.name}”下建立组织"})
+    return render(
+        request,
+        "orgs/form.html",
+        {"form": form, "org": parent, "title": f"在“{parent.name}”下建立组织"},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -112,7 +117,9 @@ def edit(request: Request, code: str) -> HttpResponse:
         else:
             messages.success(request, "已保存")
             return redirect("orgs:detail", code=org.code)
-    return render(request, "orgs/form.html", {"form": form, "org": org, "title": f"修改“{org.name}”"})
+    return render(
+        request, "orgs/form.html", {"form": form, "org": org, "title": f"修改“{org.name}”"}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -135,7 +142,11 @@ def move(request: Request, code: str) -> HttpResponse:
             else:
                 messages.success(request, f"已将“{org.name}”调整到“{target.name}”之下")
                 return redirect("orgs:detail", code=org.code)
-    return render(request, "orgs/form.html", {"form": form, "org": org, "title": f"调整“{org.name}”的上级组织"})
+    return render(
+        request,
+        "orgs/form.html",
+        {"form": form, "org": org, "title": f"调整“{org.name}”的上级组织"},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -157,8 +168,13 @@ def close(request: Request, code: str) -> HttpResponse:
     return render(
         request,
         "orgs/form.html",
-        {"form": form, "org": org, "title": f"撤销“{org.name}”", "danger": True,
-         "explain": "撤销后，该组织从当前视图中消失，历史记录保留；现任职务同时免去。"},
+        {
+            "form": form,
+            "org": org,
+            "title": f"撤销“{org.name}”",
+            "danger": True,
+            "explain": "撤销后，该组织从当前视图中消失，历史记录保留；现任职务同时免去。",
+        },
     )
 
 
@@ -166,7 +182,9 @@ def close(request: Request, code: str) -> HttpResponse:
 def position_new(request: Request, code: str) -> HttpResponse:
     org = get_org_or_404(request.user, code, manage=True)
     request.current_org = org
-    form = forms.PositionForm(request.POST or None, organization=org, initial={"started_on": timezone.localdate()})
+    form = forms.PositionForm(
+        request.POST or None, organization=org, initial={"started_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.position_assign(actor=request.user, organization=org, **form.cleaned_data)
@@ -175,7 +193,9 @@ def position_new(request: Request, code: str) -> HttpResponse:
         else:
             messages.success(request, "已任职")
             return redirect("orgs:detail", code=org.code)
-    return render(request, "orgs/form.html", {"form": form, "org": org, "title": f"“{org.name}”任职"})
+    return render(
+        request, "orgs/form.html", {"form": form, "org": org, "title": f"“{org.name}”任职"}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -192,10 +212,16 @@ def position_end(request: Request, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"已免去{position.member.name}的{position.get_role_display()}职务")
+            messages.success(
+                request, f"已免去{position.member.name}的{position.get_role_display()}职务"
+            )
             return redirect("orgs:detail", code=org.code)
     return render(
         request,
         "orgs/form.html",
-        {"form": form, "org": org, "title": f"免去{position.member.name}的{position.get_role_display()}职务"},
+        {
+            "form": form,
+            "org": org,
+            "title": f"免去{position.member.name}的{position.get_role_display()}职务",
+        },
     )

@@ -25,22 +25,37 @@ NONE: Callable[[Cast], dict[str, Any]] = lambda c: {}  # noqa: E731
 # Branch management pages: the branch's officers and the committee above; the branch's own
 # members and activists know the branch exists (403); anyone else gets 404.
 BRANCH_MGMT = {
-    "anonymous": LOGIN, "outsider": 404, "activist": 403, "member": 403, "other": 404,
-    "secretary": 200, "committee_officer": 200,
+    "anonymous": LOGIN,
+    "outsider": 404,
+    "activist": 403,
+    "member": 403,
+    "other": 404,
+    "secretary": 200,
+    "committee_officer": 200,
 }
 # Another member's record: only officers; a fellow party member of the branch gets 403,
 # an activist (who sees only their own file) 404.
 RECORD = {
-    "anonymous": LOGIN, "outsider": 404, "activist": 404, "member": 403, "other": 404,
-    "secretary": 200, "committee_officer": 200,
+    "anonymous": LOGIN,
+    "outsider": 404,
+    "activist": 404,
+    "member": 403,
+    "other": 404,
+    "secretary": 200,
+    "committee_officer": 200,
 }
 # Only the committee above the branch may move or close it.
 PARENT_MGMT = {**BRANCH_MGMT, "secretary": 403}
 EVERYONE = {role: 200 for role in ROLES} | {"anonymous": LOGIN}
 PUBLIC = {role: 200 for role in ROLES}
 OFFICERS = {
-    "anonymous": LOGIN, "outsider": 200, "activist": 403, "member": 403, "other": 403,
-    "secretary": 200, "committee_officer": 200,
+    "anonymous": LOGIN,
+    "outsider": 200,
+    "activist": 403,
+    "member": 403,
+    "other": 403,
+    "secretary": 200,
+    "committee_officer": 200,
 }
 
 MATRIX: dict[str, tuple[Callable[[Cast], dict[str, Any]], dict[str, Any]]] = {
@@ -106,7 +121,11 @@ def test_it_answers_each_role_as_expected(name: str, cast: Cast, client_as: Any)
     for role in ROLES:
         response = client_as(role).get(url)
         status: Any = response.status_code
-        if status == 302 and reverse("accounts:login") in response["Location"] and role == "anonymous":
+        if (
+            status == 302
+            and reverse("accounts:login") in response["Location"]
+            and role == "anonymous"
+        ):
             status = LOGIN
         got[role] = status
     assert got == {role: expected[role] for role in ROLES}

@@ -45,7 +45,11 @@ ICONS = {
 @register.simple_tag
 def icon(name: str, size: int = 20, label: str = "") -> SafeString:
     body = ICONS.get(name, ICONS["file"])
-    aria = format_html('role="img" aria-label="{}"', label) if label else mark_safe('aria-hidden="true"')
+    aria = (
+        format_html('role="img" aria-label="{}"', label)
+        if label
+        else mark_safe('aria-hidden="true"')
+    )
     return format_html(
         '<svg class="icon" width="{0}" height="{0}" viewBox="0 0 24 24" fill="none" '
         'stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" '

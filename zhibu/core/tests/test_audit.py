@@ -66,7 +66,11 @@ def test_it_notices_a_rewritten_chain_link(cast: Cast) -> None:
 
 def test_it_records_before_and_after_with_personal_fields_masked(cast: Cast) -> None:
     peer = cast.peer
-    member_update(actor=cast.secretary, member=peer, values={**_values(peer), "phone": "13700001111", "work_unit": "新单位"})
+    member_update(
+        actor=cast.secretary,
+        member=peer,
+        values={**_values(peer), "phone": "13700001111", "work_unit": "新单位"},
+    )
     event = AuditEvent.objects.filter(verb="member.update").latest("seq")
     assert event.actor_id == cast.secretary.pk
     assert event.organization_id == cast.branch.pk

@@ -25,8 +25,15 @@ pytestmark = pytest.mark.django_db
 HEADER = ["姓名", "身份证号", "人员类别", "入党日期", "转正日期", "手机号", "党小组"]
 
 
-def row(name: str, serial: int, category: str = "正式党员", joined: str = "2010-07-01",
-        full: str = "2011-07-02", phone: str = "13800138000", group: str = "") -> list[Any]:
+def row(
+    name: str,
+    serial: int,
+    category: str = "正式党员",
+    joined: str = "2010-07-01",
+    full: str = "2011-07-02",
+    phone: str = "13800138000",
+    group: str = "",
+) -> list[Any]:
     return [name, make_id_number(dt.date(1985, 3, 7), serial), category, joined, full, phone, group]
 
 
@@ -46,7 +53,13 @@ def run(cast: Cast, data: bytes, dry_run: bool = False) -> Any:
     from zhibu.members.services import roster_import
 
     header_errors, rows = roster.read_roster(io.BytesIO(data))
-    return roster_import(actor=cast.secretary, branch=cast.branch, rows=rows, header_errors=header_errors, dry_run=dry_run)
+    return roster_import(
+        actor=cast.secretary,
+        branch=cast.branch,
+        rows=rows,
+        header_errors=header_errors,
+        dry_run=dry_run,
+    )
 
 
 GOOD_ROWS = [
@@ -79,17 +92,38 @@ BAD = [
     (row("丁", 15, joined=""), "第3行 入党日期: 正式党员必须填写入党日期"),
     (row("戊", 16, joined="2099-01-01", full=""), "第3行 入党日期: 2099-01-01 晚于今天"),
     (row("己", 17, full="2010-12-31"), "第3行 转正日期: 应在入党满1年之后"),
-    (row("庚", 18, category="预备党员", joined="2026-01-05", full="2026-06-01"), "第3行 转正日期: 只有正式党员才有转正日期"),
+    (
+        row("庚", 18, category="预备党员", joined="2026-01-05", full="2026-06-01"),
+        "第3行 转正日期: 只有正式党员才有转正日期",
+    ),
     (row("辛", 19, group="第九党小组"), "第3行 党小组: 本支部没有名为“第九党小组”的党小组"),
     (row("壬", 1), "第3行 身份证号: 与第2行重复"),
-    (["癸", make_id_number(dt.date(2010, 1, 1), 20), "入党申请人", "", "", "", ""], "第3行 身份证号: 按出生日期计算未满18周岁"),
-    (["子", make_id_number(dt.date(1985, 1, 1), 21), "正式党员", "2002-01-01", "2003-01-01", "", ""], "第3行 入党日期: 入党时未满18周岁"),
+    (
+        ["癸", make_id_number(dt.date(2010, 1, 1), 20), "入党申请人", "", "", "", ""],
+        "第3行 身份证号: 按出生日期计算未满18周岁",
+    ),
+    (
+        [
+            "子",
+            make_id_number(dt.date(1985, 1, 1), 21),
+            "正式党员",
+            "2002-01-01",
+            "2003-01-01",
+            "",
+            "",
+        ],
+        "第3行 入党日期: 入党时未满18周岁",
+    ),
     (["丑", "2020-13-01", "正式党员", "2010-07-01", "", "", ""], "第3行 身份证号: 应为18位"),
 ]
 
 
-@pytest.mark.parametrize(("bad", "line"), BAD, ids=[line.split(": ")[0][4:] + str(i) for i, (_, line) in enumerate(BAD)])
-def test_it_reports_each_invalid_row_kind_and_writes_nothing(cast: Cast, bad: list[Any], line: str) -> None:
+@pytest.mark.parametrize(
+    ("bad", "line"), BAD, ids=[line.split(": ")[0][4:] + str(i) for i, (_, line) in enumerate(BAD)]
+)
+def test_it_reports_each_invalid_row_kind_and_writes_nothing(
+    cast: Cast, bad: list[Any], line: str
+) -> None:
     members, events = Member.objects.count(), AuditEvent.objects.count()
     result = run(cast, xlsx([row("王一", 1), bad, row("赵四", 4)]))
     assert not result.ok and not result.written
@@ -101,7 +135,9 @@ def test_it_reports_each_invalid_row_kind_and_writes_nothing(cast: Cast, bad: li
 def test_it_refuses_an_id_already_on_any_roster(cast: Cast) -> None:
     other_id = cast.other.member.id_number  # type: ignore[union-attr]
     result = run(cast, xlsx([["重名", other_id, "正式党员", "2005-07-01", "", "", ""]]))
-    assert result.error_lines() == ["第2行 身份证号: 该身份证号已在系统花名册中；如是转入人员，请办理组织关系转入"]
+    assert result.error_lines() == [
+        "第2行 身份证号: 该身份证号已在系统花名册中；如是转入人员，请办理组织关系转入"
+    ]
 
 
 def test_it_checks_the_header_row(cast: Cast) -> None:
@@ -160,7 +196,9 @@ def test_it_shows_the_row_errors_as_a_table_in_the_web_upload(cast: Cast, client
     data = xlsx([row("王一", 1), row("乙", 13, phone="1234")])
     upload = io.BytesIO(data)
     upload.name = "roster.xlsx"
-    response = client_as("secretary").post(reverse("members:import", args=[cast.branch.code]), {"file": upload})
+    response = client_as("secretary").post(
+        reverse("members:import", args=[cast.branch.code]), {"file": upload}
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "发现 1 处问题，未导入任何数据" in html and "第3行" in html and "手机号" in html
@@ -170,8 +208,12 @@ def test_it_shows_the_row_errors_as_a_table_in_the_web_upload(cast: Cast, client
 def test_it_imports_through_the_web_and_redirects_to_the_roster(cast: Cast, client_as: Any) -> None:
     upload = io.BytesIO(xlsx(GOOD_ROWS))
     upload.name = "roster.xlsx"
-    response = client_as("secretary").post(reverse("members:import", args=[cast.branch.code]), {"file": upload})
-    assert response.status_code == 302 and response["Location"] == reverse("members:list", args=[cast.branch.code])
+    response = client_as("secretary").post(
+        reverse("members:import", args=[cast.branch.code]), {"file": upload}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "members:list", args=[cast.branch.code]
+    )
     assert Member.objects.filter(name__in=["王一", "李二", "张三"]).count() == 3
 
 
@@ -181,7 +223,9 @@ def test_it_asks_for_a_file(cast: Cast, client_as: Any) -> None:
 
 
 @pytest.mark.slow
-def test_it_exits_1_with_row_lines_from_the_command_line(tmp_path: Path, transactional_db: Any) -> None:
+def test_it_exits_1_with_row_lines_from_the_command_line(
+    tmp_path: Path, transactional_db: Any
+) -> None:
     """End to end in a subprocess: the exit status and the exact lines a script sees."""
     import os
 
@@ -189,22 +233,41 @@ def test_it_exits_1_with_row_lines_from_the_command_line(tmp_path: Path, transac
     env.pop("DATABASE_URL", None)  # its own SQLite database, migrated below
 
     def zhibu(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "zhibu", *args], env=env, capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "zhibu", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     assert zhibu("migrate", "-v0").returncode == 0
-    assert zhibu("org", "add", "--code", "C", "--name", "镇党委", "--kind", "committee").returncode == 0
-    assert zhibu("org", "add", "--code", "B", "--name", "支部", "--kind", "branch", "--parent", "C").returncode == 0
+    assert (
+        zhibu("org", "add", "--code", "C", "--name", "镇党委", "--kind", "committee").returncode
+        == 0
+    )
+    assert (
+        zhibu(
+            "org", "add", "--code", "B", "--name", "支部", "--kind", "branch", "--parent", "C"
+        ).returncode
+        == 0
+    )
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(xlsx([row("王一", 1), row("乙", 13, phone="1234"), row("", 14)]))
     out = zhibu("import-members", str(bad), "--org", "B")
     assert out.returncode == 1
-    assert out.stderr.splitlines()[:2] == ["第3行 手机号: 应为以1开头、第二位为3至9的11位手机号码", "第4行 姓名: 必填"]
+    assert out.stderr.splitlines()[:2] == [
+        "第3行 手机号: 应为以1开头、第二位为3至9的11位手机号码",
+        "第4行 姓名: 必填",
+    ]
     good = tmp_path / "good.xlsx"
     good.write_bytes(xlsx(GOOD_ROWS[:2]))
     dry = zhibu("import-members", str(good), "--org", "B", "--dry-run")
     assert dry.returncode == 0 and "检查通过" in dry.stdout and "未写入" in dry.stdout
     done = zhibu("import-members", str(good), "--org", "B")
-    assert done.returncode == 0 and done.stdout.strip() == "已导入 2 人：正式党员 1 人，预备党员 1 人"
+    assert (
+        done.returncode == 0 and done.stdout.strip() == "已导入 2 人：正式党员 1 人，预备党员 1 人"
+    )
     again = zhibu("import-members", str(good), "--org", "B")
     assert again.returncode == 1 and "已在系统花名册中" in again.stderr
     assert zhibu("import-members", str(good), "--org", "C").returncode == 1

@@ -20,9 +20,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_stores_id_and_phone_encrypted_with_a_keyed_hash(cast: Cast) -> None:
-    member = services.member_create(actor=None, branch=cast.branch, values=member_values(phone="13512345678"))
+    member = services.member_create(
+        actor=None, branch=cast.branch, values=member_values(phone="13512345678")
+    )
     with connection.cursor() as cur:
-        cur.execute("SELECT id_number, phone, id_number_hash FROM members_member WHERE id = %s", [member.pk])
+        cur.execute(
+            "SELECT id_number, phone, id_number_hash FROM members_member WHERE id = %s", [member.pk]
+        )
         raw_id, raw_phone, digest = cur.fetchone()
     assert raw_id.startswith("enc1:") and member.id_number not in raw_id
     assert raw_phone.startswith("enc1:") and "13512345678" not in raw_phone
@@ -34,7 +38,17 @@ def test_it_stores_id_and_phone_encrypted_with_a_keyed_hash(cast: Cast) -> None:
 
 def test_it_derives_birth_date_and_gender_from_the_id(cast: Cast) -> None:
     number = make_id_number(dt.date(1990, 2, 3), 5, female=True)
-    m = services.member_create(actor=None, branch=cast.branch, values=member_values(id_number=number, gender=None, joined_on=dt.date(2012, 7, 1), full_on=None, category="probationary"))
+    m = services.member_create(
+        actor=None,
+        branch=cast.branch,
+        values=member_values(
+            id_number=number,
+            gender=None,
+            joined_on=dt.date(2012, 7, 1),
+            full_on=None,
+            category="probationary",
+        ),
+    )
     assert (m.birth_date, m.gender) == (dt.date(1990, 2, 3), "female")
 
 
@@ -47,7 +61,9 @@ def test_it_derives_birth_date_and_gender_from_the_id(cast: Cast) -> None:
         ({"group": "不存在的小组"}, "group", "本支部没有名为"),
     ],
 )
-def test_it_refuses_bad_values_field_by_field(cast: Cast, changes: dict[str, Any], field: str, message: str) -> None:
+def test_it_refuses_bad_values_field_by_field(
+    cast: Cast, changes: dict[str, Any], field: str, message: str
+) -> None:
     count = Member.objects.count()
     with pytest.raises(ValidationError) as info:
         services.member_create(actor=None, branch=cast.branch, values=member_values(**changes))
@@ -57,7 +73,9 @@ def test_it_refuses_bad_values_field_by_field(cast: Cast, changes: dict[str, Any
 
 def test_it_refuses_a_second_record_for_the_same_person(cast: Cast) -> None:
     with pytest.raises(ValidationError, match="已在系统花名册中"):
-        services.member_create(actor=None, branch=cast.sibling, values=member_values(id_number=cast.peer.id_number))
+        services.member_create(
+            actor=None, branch=cast.sibling, values=member_values(id_number=cast.peer.id_number)
+        )
 
 
 def test_it_registers_members_only_in_branches(cast: Cast) -> None:
@@ -67,11 +85,23 @@ def test_it_registers_members_only_in_branches(cast: Cast) -> None:
 
 def test_it_transfers_inside_zhibu_and_keeps_history(cast: Cast) -> None:
     peer = cast.peer
-    services.member_transfer_out(actor=cast.secretary, member=peer, on=dt.date(2026, 10, 1), to_org=cast.sibling, letter_number="组转〔2026〕12号")
+    services.member_transfer_out(
+        actor=cast.secretary,
+        member=peer,
+        on=dt.date(2026, 10, 1),
+        to_org=cast.sibling,
+        letter_number="组转〔2026〕12号",
+    )
     peer.refresh_from_db()
-    assert peer.branch == cast.sibling and peer.status == "active" and peer.in_branch_since == dt.date(2026, 10, 1)
+    assert (
+        peer.branch == cast.sibling
+        and peer.status == "active"
+        and peer.in_branch_since == dt.date(2026, 10, 1)
+    )
     assert Transfer.objects.filter(member=peer).count() == 2  # out of one branch, into the other
-    verbs = set(AuditEvent.objects.for_object("members.member", peer.pk).values_list("verb", flat=True))
+    verbs = set(
+        AuditEvent.objects.for_object("members.member", peer.pk).values_list("verb", flat=True)
+    )
     assert {"member.create", "member.transfer_out", "member.transfer_in"} <= verbs
     # The old branch's history keeps the event; the new branch's shows the arrival.
     assert AuditEvent.objects.filter(organization=cast.branch, verb="member.transfer_out").exists()
@@ -81,7 +111,9 @@ def test_it_transfers_inside_zhibu_and_keeps_history(cast: Cast) -> None:
 def test_it_transfers_out_of_zhibu_and_ends_positions(cast: Cast) -> None:
     secretary = cast.secretary.member
     assert secretary is not None
-    services.member_transfer_out(actor=None, member=secretary, on=dt.date(2026, 10, 1), to_name="某市某局机关党支部")
+    services.member_transfer_out(
+        actor=None, member=secretary, on=dt.date(2026, 10, 1), to_name="某市某局机关党支部"
+    )
     secretary.refresh_from_db()
     assert secretary.status == "transferred_out" and secretary.branch == cast.branch
     assert not Position.objects.active().filter(member=secretary).exists()
@@ -90,9 +122,14 @@ def test_it_transfers_out_of_zhibu_and_ends_positions(cast: Cast) -> None:
 
 def test_it_brings_back_a_member_who_left(cast: Cast) -> None:
     peer = cast.peer
-    services.member_transfer_out(actor=None, member=peer, on=dt.date(2025, 1, 1), to_name="外地支部")
+    services.member_transfer_out(
+        actor=None, member=peer, on=dt.date(2025, 1, 1), to_name="外地支部"
+    )
     back = services.member_transfer_in(
-        actor=None, branch=cast.sibling, on=dt.date(2026, 2, 1), from_name="外地支部",
+        actor=None,
+        branch=cast.sibling,
+        on=dt.date(2026, 2, 1),
+        from_name="外地支部",
         values={**member_values(name="裴同志"), "id_number": peer.id_number},
     )
     assert back.pk == peer.pk and back.status == "active" and back.branch == cast.sibling
@@ -101,7 +138,10 @@ def test_it_brings_back_a_member_who_left(cast: Cast) -> None:
 def test_it_refuses_a_transfer_in_of_someone_still_on_a_roster(cast: Cast) -> None:
     with pytest.raises(ValidationError, match="仍在系统花名册中"):
         services.member_transfer_in(
-            actor=None, branch=cast.sibling, on=dt.date(2026, 2, 1), from_name="x",
+            actor=None,
+            branch=cast.sibling,
+            on=dt.date(2026, 2, 1),
+            from_name="x",
             values={**member_values(), "id_number": cast.peer.id_number},
         )
 
@@ -122,11 +162,15 @@ def test_it_checks_a_transfer_out(cast: Cast, kw: dict[str, Any], message: str) 
 
 def test_it_records_the_probationary_to_full_step(cast: Cast) -> None:
     m = services.member_create(
-        actor=None, branch=cast.branch, values=member_values(category="probationary", joined_on=dt.date(2025, 6, 1))
+        actor=None,
+        branch=cast.branch,
+        values=member_values(category="probationary", joined_on=dt.date(2025, 6, 1)),
     )
     with pytest.raises(ValidationError, match="最早可于 2026-06-01 转正"):
         services.member_category_change(actor=None, member=m, to="full", on=dt.date(2026, 5, 31))
-    services.member_category_change(actor=None, member=m, to="full", on=dt.date(2026, 6, 1), note="支部大会决议")
+    services.member_category_change(
+        actor=None, member=m, to="full", on=dt.date(2026, 6, 1), note="支部大会决议"
+    )
     m.refresh_from_db()
     assert (m.category, m.full_on) == ("full", dt.date(2026, 6, 1))
     event = MemberEvent.objects.get(member=m)
@@ -135,11 +179,17 @@ def test_it_records_the_probationary_to_full_step(cast: Cast) -> None:
 
 def test_it_refuses_an_impossible_category_step(cast: Cast) -> None:
     with pytest.raises(ValidationError, match="不能从正式党员直接变更为入党申请人"):
-        services.member_category_change(actor=None, member=cast.peer, to="applicant", on=dt.date(2026, 1, 1))
+        services.member_category_change(
+            actor=None, member=cast.peer, to="applicant", on=dt.date(2026, 1, 1)
+        )
 
 
 def test_it_requires_a_basis_for_removal(cast: Cast) -> None:
     with pytest.raises(ValidationError, match="请写明出党的依据"):
-        services.member_status_change(actor=None, member=cast.peer, to="removed", on=dt.date(2026, 1, 1))
-    services.member_status_change(actor=None, member=cast.peer, to="deceased", on=dt.date(2026, 1, 1))
+        services.member_status_change(
+            actor=None, member=cast.peer, to="removed", on=dt.date(2026, 1, 1)
+        )
+    services.member_status_change(
+        actor=None, member=cast.peer, to="deceased", on=dt.date(2026, 1, 1)
+    )
     assert Member.objects.get(pk=cast.peer.pk).status == "deceased"

@@ -23,18 +23,30 @@ def queries_for(client: Any, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize(("role", "target"), [("secretary", "branch"), ("committee_officer", "committee")])
-def test_it_keeps_the_member_list_query_count_flat(cast: Cast, client_as: Any, role: str, target: str) -> None:
+@pytest.mark.parametrize(
+    ("role", "target"), [("secretary", "branch"), ("committee_officer", "committee")]
+)
+def test_it_keeps_the_member_list_query_count_flat(
+    cast: Cast, client_as: Any, role: str, target: str
+) -> None:
     client = client_as(role)
     url = reverse("members:list", args=[getattr(cast, target).code])
     few = queries_for(client, url)
     for i in range(30):
-        member_create(actor=None, branch=cast.branch, values=member_values(name=f"新人{i}", group=cast.group, phone="13600000000"))
+        member_create(
+            actor=None,
+            branch=cast.branch,
+            values=member_values(name=f"新人{i}", group=cast.group, phone="13600000000"),
+        )
     assert queries_for(client, url) == few
 
 
 def test_it_masks_personal_data_in_the_list(cast: Cast, client_as: Any) -> None:
-    html = client_as("secretary").get(reverse("members:list", args=[cast.branch.code])).content.decode()
+    html = (
+        client_as("secretary")
+        .get(reverse("members:list", args=[cast.branch.code]))
+        .content.decode()
+    )
     assert "139****5678" in html
     assert cast.peer.id_number not in html and cast.peer.id_number[:6] + "********" in html
 
@@ -62,19 +74,31 @@ def test_it_filters_and_searches(cast: Cast, client_as: Any) -> None:
 
 
 def test_it_answers_htmx_with_the_results_fragment(cast: Cast, client_as: Any) -> None:
-    response = client_as("secretary").get(reverse("members:list", args=[cast.branch.code]), HTTP_HX_REQUEST="true")
+    response = client_as("secretary").get(
+        reverse("members:list", args=[cast.branch.code]), HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="results">') and "<html" not in html
 
 
 def test_it_paginates(cast: Cast, client_as: Any, settings: Any) -> None:
     settings.PAGE_SIZE = 2
-    html = client_as("secretary").get(reverse("members:list", args=[cast.branch.code]), {"page": 2}).content.decode()
+    html = (
+        client_as("secretary")
+        .get(reverse("members:list", args=[cast.branch.code]), {"page": 2})
+        .content.decode()
+    )
     assert "第 2 / 2 页" in html  # 4 people in 第一党支部, 2 per page
 
 
 def test_it_keeps_what_was_typed_when_the_form_is_wrong(cast: Cast, client_as: Any) -> None:
-    data = {"name": "新党员", "id_number": "110101198503070014", "category": "full", "phone": "13812345678", "ethnicity": "回族"}
+    data = {
+        "name": "新党员",
+        "id_number": "110101198503070014",
+        "category": "full",
+        "phone": "13812345678",
+        "ethnicity": "回族",
+    }
     response = client_as("secretary").post(reverse("members:create", args=[cast.branch.code]), data)
     html = response.content.decode()
     assert response.status_code == 200
@@ -88,13 +112,18 @@ def test_it_registers_a_member_from_the_form(cast: Cast, client_as: Any) -> None
     data = {k: ("" if v is None else v) for k, v in values.items()}
     response = client_as("secretary").post(reverse("members:create", args=[cast.branch.code]), data)
     member = Member.objects.get(name="新党员")
-    assert response.status_code == 302 and response["Location"] == reverse("members:detail", args=[member.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "members:detail", args=[member.pk]
+    )
 
 
 def test_it_opens_a_login_for_a_member(cast: Cast, client_as: Any) -> None:
     url = reverse("members:account", args=[cast.peer.pk])
     weak = client_as("secretary").post(url, {"username": "peer01", "password": "password"})
-    assert "至少包含小写字母、大写字母、数字、符号中的3类" in weak.content.decode() or "3类" in weak.content.decode()
+    assert (
+        "至少包含小写字母、大写字母、数字、符号中的3类" in weak.content.decode()
+        or "3类" in weak.content.decode()
+    )
     ok = client_as("secretary").post(url, {"username": "peer01", "password": "Peer#2026x"})
     assert ok.status_code == 302
     from zhibu.accounts.models import User

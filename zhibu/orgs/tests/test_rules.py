@@ -16,24 +16,40 @@ KINDS = ["committee", "general_branch", "branch", "group"]
 @pytest.mark.parametrize(
     ("kind", "parent", "allowed"),
     [
-        ("committee", None, True), ("committee", "committee", True), ("committee", "general_branch", False),
-        ("committee", "branch", False), ("committee", "group", False),
-        ("general_branch", None, False), ("general_branch", "committee", True),
-        ("general_branch", "general_branch", True), ("general_branch", "branch", False),
-        ("branch", None, False), ("branch", "committee", True), ("branch", "general_branch", True),
-        ("branch", "branch", False), ("branch", "group", False),
-        ("group", None, False), ("group", "branch", True), ("group", "committee", False),
-        ("group", "general_branch", False), ("group", "group", False),
+        ("committee", None, True),
+        ("committee", "committee", True),
+        ("committee", "general_branch", False),
+        ("committee", "branch", False),
+        ("committee", "group", False),
+        ("general_branch", None, False),
+        ("general_branch", "committee", True),
+        ("general_branch", "general_branch", True),
+        ("general_branch", "branch", False),
+        ("branch", None, False),
+        ("branch", "committee", True),
+        ("branch", "general_branch", True),
+        ("branch", "branch", False),
+        ("branch", "group", False),
+        ("group", None, False),
+        ("group", "branch", True),
+        ("group", "committee", False),
+        ("group", "general_branch", False),
+        ("group", "group", False),
     ],
 )
-def test_it_places_each_kind_only_where_allowed(kind: str, parent: str | None, allowed: bool) -> None:
+def test_it_places_each_kind_only_where_allowed(
+    kind: str, parent: str | None, allowed: bool
+) -> None:
     assert (rules.parent_error(kind, parent) is None) is allowed
 
 
 def test_it_explains_a_wrong_placement() -> None:
     assert rules.parent_error("group", "committee") == "党小组只能设在党支部之下，不能设在党委之下"
     assert rules.parent_error("branch", None) == "党支部必须有上级组织"
-    assert rules.parent_error("committee", "branch") == "党委只能作为最上级组织或设在党委之下，不能设在党支部之下"
+    assert (
+        rules.parent_error("committee", "branch")
+        == "党委只能作为最上级组织或设在党委之下，不能设在党支部之下"
+    )
 
 
 def test_it_builds_paths_from_ids() -> None:
@@ -42,7 +58,10 @@ def test_it_builds_paths_from_ids() -> None:
     assert rules.ancestor_ids("/1/7/42/") == [1, 7, 42]
 
 
-@given(st.lists(st.integers(1, 10**6), min_size=1, max_size=6), st.lists(st.integers(1, 10**6), min_size=1, max_size=6))
+@given(
+    st.lists(st.integers(1, 10**6), min_size=1, max_size=6),
+    st.lists(st.integers(1, 10**6), min_size=1, max_size=6),
+)
 def test_it_bounds_a_subtree_exactly(a: list[int], b: list[int]) -> None:
     """A path lies in [lo, hi) of a root exactly when it is the root or below it."""
     root = "/" + "/".join(map(str, a)) + "/"
@@ -88,13 +107,20 @@ class Tree:
 
 
 ops = st.lists(
-    st.tuples(st.sampled_from(["add", "move"]), st.sampled_from(KINDS), st.integers(0, 40), st.integers(0, 40)),
+    st.tuples(
+        st.sampled_from(["add", "move"]),
+        st.sampled_from(KINDS),
+        st.integers(0, 40),
+        st.integers(0, 40),
+    ),
     max_size=60,
 )
 
 
 @given(ops)
-def test_it_keeps_every_path_equal_to_its_ancestry(operations: list[tuple[str, str, int, int]]) -> None:
+def test_it_keeps_every_path_equal_to_its_ancestry(
+    operations: list[tuple[str, str, int, int]],
+) -> None:
     tree = Tree()
     tree.add("committee", None)
     for op, kind, a, b in operations:
@@ -117,8 +143,12 @@ TODAY = dt.date(2026, 11, 21)
 
 def findings(**kw: object) -> set[str]:
     base: dict[str, object] = dict(
-        full_members=5, party_members=6, committee_size=1, term_started_on=dt.date(2025, 1, 1),
-        unit_type="agency", today=TODAY,
+        full_members=5,
+        party_members=6,
+        committee_size=1,
+        term_started_on=dt.date(2025, 1, 1),
+        unit_type="agency",
+        today=TODAY,
     )
     base.update(kw)
     return {f.code for f in rules.structure_findings(**base)}  # type: ignore[arg-type]
@@ -131,16 +161,31 @@ def test_it_needs_three_full_members(full: int, flag: bool) -> None:
 
 @pytest.mark.parametrize(("party", "flag"), [(50, False), (51, True)])
 def test_it_warns_above_fifty_members(party: int, flag: bool) -> None:
-    assert ("too_many_members" in findings(full_members=40, party_members=party, committee_size=5)) is flag
+    assert (
+        "too_many_members" in findings(full_members=40, party_members=party, committee_size=5)
+    ) is flag
 
 
 @pytest.mark.parametrize(
     ("full", "size", "flag"),
-    [(6, 0, False), (6, 1, False), (7, 1, True), (7, 2, True), (7, 3, False), (7, 5, False),
-     (7, 7, False), (7, 8, True), (30, 9, True)],
+    [
+        (6, 0, False),
+        (6, 1, False),
+        (7, 1, True),
+        (7, 2, True),
+        (7, 3, False),
+        (7, 5, False),
+        (7, 7, False),
+        (7, 8, True),
+        (30, 9, True),
+    ],
 )
-def test_it_wants_a_committee_of_three_to_seven_from_seven_full_members(full: int, size: int, flag: bool) -> None:
-    assert ("committee_size" in findings(full_members=full, party_members=full, committee_size=size)) is flag
+def test_it_wants_a_committee_of_three_to_seven_from_seven_full_members(
+    full: int, size: int, flag: bool
+) -> None:
+    assert (
+        "committee_size" in findings(full_members=full, party_members=full, committee_size=size)
+    ) is flag
 
 
 @pytest.mark.parametrize(
@@ -156,14 +201,25 @@ def test_it_wants_a_committee_of_three_to_seven_from_seven_full_members(full: in
         ("other", None, "term_unknown"),
     ],
 )
-def test_it_reminds_of_the_term_by_unit_type(unit: str, started: dt.date | None, code: str | None) -> None:
-    got = findings(unit_type=unit, term_started_on=started) & {"term_expiring", "term_expired", "term_unknown"}
+def test_it_reminds_of_the_term_by_unit_type(
+    unit: str, started: dt.date | None, code: str | None
+) -> None:
+    got = findings(unit_type=unit, term_started_on=started) & {
+        "term_expiring",
+        "term_expired",
+        "term_unknown",
+    }
     assert got == ({code} if code else set())
 
 
 def test_it_cites_the_regulation_for_each_finding() -> None:
     out = rules.structure_findings(
-        full_members=1, party_members=60, committee_size=0, term_started_on=None, unit_type="other", today=TODAY
+        full_members=1,
+        party_members=60,
+        committee_size=0,
+        term_started_on=None,
+        unit_type="other",
+        today=TODAY,
     )
     assert all("支部工作条例" in f.source for f in out)
     assert {f.level for f in out} <= {"danger", "warning"}

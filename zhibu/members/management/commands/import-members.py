@@ -35,7 +35,11 @@ class Command(BaseCommand):
             except roster.RosterFileError as exc:
                 raise CommandError(str(exc)) from None
             result = services.roster_import(
-                actor=None, branch=branch, rows=rows, header_errors=header_errors, dry_run=opts["dry_run"]
+                actor=None,
+                branch=branch,
+                rows=rows,
+                header_errors=header_errors,
+                dry_run=opts["dry_run"],
             )
         if not result.ok:
             for line in result.error_lines():

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         add = sub.add_parser("add", help="建立党组织")
         add.add_argument("--code", required=True, help="唯一的组织编码")
         add.add_argument("--name", required=True, help="组织名称")
-        add.add_argument("--kind", required=True, help="committee | general_branch | branch | group")
+        add.add_argument(
+            "--kind", required=True, help="committee | general_branch | branch | group"
+        )
         add.add_argument("--parent", help="上级组织编码")
         add.add_argument("--short-name", default="", help="简称")
         add.add_argument("--unit-type", default="", help="村 | 社区 | 机关 | 企业 | 学校 | 其他")
@@ -41,7 +43,9 @@ class Command(BaseCommand):
         if opts["unit_type"]:
             unit_type = UNIT_TYPES.get(opts["unit_type"], "")
             if not unit_type:
-                raise CommandError(f"--unit-type 应为 村、社区、机关、企业、学校、其他 之一，不能是“{opts['unit_type']}”")
+                raise CommandError(
+                    f"--unit-type 应为 村、社区、机关、企业、学校、其他 之一，不能是“{opts['unit_type']}”"
+                )
         parent = None
         if opts["parent"]:
             parent = Organization.objects.filter(code=opts["parent"]).first()
@@ -59,7 +63,9 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError("；".join(_messages(exc))) from None
-        self.stdout.write(f"已建立{org.get_kind_display()}：{org.name}（编码 {org.code}，路径 {org.path}）")
+        self.stdout.write(
+            f"已建立{org.get_kind_display()}：{org.name}（编码 {org.code}，路径 {org.path}）"
+        )
 
 
 def _messages(exc: ValidationError) -> list[str]:
