@@ -96,11 +96,14 @@ ensure-chromium:
 	  echo "###########################################################################"; \
 	fi
 
+# Tests get their own data directory: keys and files never mix with the dev data in ./var.
+TEST_DATA_DIR := $(CURDIR)/var-test
+
 test: $(INSTALLED_DEV) ensure-chromium ## Run the whole test suite on SQLite, browser tests included
-	$(BIN)/pytest $(PYTEST_ARGS)
+	ZHIBU_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/pytest $(PYTEST_ARGS)
 
 test-pg: $(INSTALLED_DEV) ensure-chromium ## Run the whole test suite on a throwaway PostgreSQL cluster
-	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
+	ZHIBU_DATA_DIR=$(TEST_DATA_DIR) scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
 
 # Lint runs with a scratch data dir so it never touches the development database or keys.
 lint: ZHIBU_DATA_DIR := $(CURDIR)/var-lint
@@ -122,4 +125,4 @@ fmt: $(INSTALLED_DEV) ## Format the code and apply ruff's automatic fixes
 # Deliberately NOT ./var: it holds the development database, uploads and the field key
 # without which the encrypted personal data cannot be read.
 clean: ## Remove .venv, caches and scratch data (keeps ./var, the user data)
-	rm -rf $(VENV) var-lint var-bench test-output .mypy_cache .ruff_cache .hypothesis zhibu.egg-info build dist
+	rm -rf $(VENV) var-lint var-test var-bench test-output .mypy_cache .ruff_cache .hypothesis zhibu.egg-info build dist

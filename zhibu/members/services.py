@@ -140,7 +140,7 @@ def member_create(*, actor: User | None, branch: Organization, values: Mapping[s
 @transaction.atomic
 def member_update(*, actor: User | None, member: Member, values: Mapping[str, Any]) -> Member:
     """Correct a member's record. Category and status change through their own services."""
-    member = Member.objects.select_for_update().select_related("branch", "group").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("branch", "group").get(pk=member.pk)
     before = member.audit_values()
     groups = _groups_of(member.branch)
     v = _normalized(values, member.branch)
@@ -174,7 +174,7 @@ def member_category_change(
     *, actor: User | None, member: Member, to: str, on: dt.date, note: str = ""
 ) -> Member:
     """A dated change of category, kept as an event (e.g. 预备党员 → 正式党员)."""
-    member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("branch").get(pk=member.pk)
     if not member.is_current:
         raise ValidationError({"to": f"{member.name}不是在册人员"})
     step = CATEGORY_STEPS.get((member.category, to))
@@ -229,7 +229,7 @@ def member_status_change(
     *, actor: User | None, member: Member, to: str, on: dt.date, note: str = ""
 ) -> Member:
     """去世 or 出党 (a decision recorded elsewhere); the record stays as history."""
-    member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("branch").get(pk=member.pk)
     if to not in (Status.DECEASED, Status.REMOVED):
         raise ValidationError({"to": "只能登记去世或出党；转出请用组织关系转出"})
     if not member.is_current:
@@ -272,7 +272,7 @@ def member_transfer_out(
     note: str = "",
 ) -> Transfer:
     """组织关系转出: to a branch in zhibu (the member moves there) or to one outside it."""
-    member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("branch").get(pk=member.pk)
     if not member.is_current:
         raise ValidationError({"to_org": f"{member.name}不是在册人员"})
     if on > timezone.localdate():

@@ -277,7 +277,7 @@ def position_assign(
 @transaction.atomic
 def position_end(*, actor: User | None, position: Position, ended_on: dt.date) -> Position:
     position = (
-        Position.objects.select_for_update()
+        Position.objects.select_for_update(of=("self",))
         .select_related("member", "organization")
         .get(pk=position.pk)
     )
