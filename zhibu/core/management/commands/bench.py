@@ -1,0 +1,398 @@
+"""`zhibu bench`: county-scale performance figures, one JSON line per figure on stdout.
+
+Django binds its settings to one data directory per process, so this command orchestrates
+subprocesses (``python -m zhibu …``) that run with ``ZHIBU_DATA_DIR`` pointing at a scratch
+directory (default ``./var-bench``):
+
+1. ``migrate`` and ``demo --scale county`` once (timed; the time is kept in ``bench.json`` and
+   reported again with ``"cached": true`` while the data is reused; ``--rebuild`` starts over);
+2. ``bench --worker pages``: page latency with Django's test client, inside the scratch
+   settings, logged in as the two benchmark users;
+3. ``import-members`` of a generated 40,000-row roster into a new branch, in a throw-away copy
+   of the scratch database so the reused data stays as built.
+
+Progress goes to stderr. Exit status 0 also when a target is missed (``"ok": false``); 1 when a
+step fails or a page does not answer 200.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+STATE = "bench.json"
+MARKER = "ZHIBU-BENCH-SCRATCH"
+DB_FILES = ("db.sqlite3", "db.sqlite3-wal", "db.sqlite3-shm")
+KEY_FILES = ("secret.key", "field.key")
+IMPORT_ROWS = 40_000
+IMPORT_FILE = f"bench-roster-{IMPORT_ROWS}-v1.xlsx"
+IMPORT_CODE = "BENCHIMP"
+
+TARGETS = {
+    "county_build_seconds": 120,
+    "roster_import_40000_seconds": 20,
+    "p50_ms": 50,
+}
+
+Figure = dict[str, Any]
+
+
+def figure(name: str, value: float | None, target: float | None, **extra: Any) -> Figure:
+    ok = True if target is None else (value is not None and value <= target)
+    return {"figure": name, **extra, "value": value, "target": target, "ok": ok}
+
+
+class StepFailed(Exception):
+    """A subprocess failed; the message says which and why."""
+
+
+class Command(BaseCommand):
+    help = "性能基准：在独立的数据目录里生成县级数据，测量生成、导入和页面响应时间（每项一行 JSON）"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--data-dir", default=None, help="基准用的临时数据目录（默认 ./var-bench，可重复使用）"
+        )
+        parser.add_argument("--rebuild", action="store_true", help="删除已生成的县级数据，重新生成")
+        parser.add_argument("--requests", type=int, default=50, help="每个页面计时的请求数")
+        parser.add_argument("--warmup", type=int, default=5, help="每个页面计时前的预热请求数")
+        parser.add_argument("--skip-import", action="store_true", help="不测花名册导入")
+        parser.add_argument("--worker", choices=["pages"], help=argparse.SUPPRESS)
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["worker"] == "pages":
+            self.emit_all(pages_worker(requests=opts["requests"], warmup=opts["warmup"]))
+            return
+        if settings.PRODUCTION:
+            raise CommandError("生产环境（ZHIBU_ENV=production）不运行性能基准，请在开发机上运行。")
+        scratch = Path(opts["data_dir"] or Path.cwd() / "var-bench").resolve()
+        if scratch == Path(settings.DATA_DIR).resolve():
+            raise CommandError(f"基准数据目录不能是当前的数据目录 {scratch}")
+        bench = Bench(scratch, log=self.stderr.write)
+        failed = 0
+        try:
+            bench.prepare()
+            self.emit(bench.county(rebuild=opts["rebuild"]))
+            for fig in bench.pages(requests=opts["requests"], warmup=opts["warmup"]):
+                failed += "error" in fig
+                self.emit(fig)
+            if not opts["skip_import"]:
+                for fig in bench.roster_import():
+                    failed += "error" in fig
+                    self.emit(fig)
+        except StepFailed as exc:
+            raise CommandError(str(exc)) from None
+        if failed:
+            raise CommandError(f'{failed} 项测量出错（见输出中的 "error"）')
+
+    def emit(self, fig: Figure) -> None:
+        self.stdout.write(json.dumps(fig, ensure_ascii=False))
+        self.stdout.flush()
+
+    def emit_all(self, figs: Iterator[Figure]) -> None:
+        for fig in figs:
+            self.emit(fig)
+
+
+class Bench:
+    """The orchestrating side: subprocesses in the scratch data directory."""
+
+    def __init__(self, scratch: Path, log: Any) -> None:
+        self.scratch = scratch
+        self.log = log
+        self.env = scratch_env(scratch)
+
+    def run(
+        self, *args: str, env: dict[str, str] | None = None, what: str = ""
+    ) -> subprocess.CompletedProcess[str]:
+        cmd = [sys.executable, "-m", "zhibu", *args]
+        done = subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+            cmd, env=env or self.env, capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-15:])
+            raise StepFailed(f"{what or ' '.join(args)} 失败（退出码 {done.returncode}）：\n{tail}")
+        return done
+
+    # --- the scratch directory ---------------------------------------------------------------
+    def prepare(self) -> None:
+        self.scratch.mkdir(parents=True, exist_ok=True)
+        marker = self.scratch / MARKER
+        if (self.scratch / "db.sqlite3").exists() and not marker.exists():
+            raise StepFailed(
+                f"{self.scratch} 里已有数据库，但不是基准用的临时目录（没有 {MARKER} 标记），"
+                "为免误删数据，请用 --data-dir 指定一个新目录"
+            )
+        marker.write_text("zhibu bench 的临时数据目录，可整个删除。\n", encoding="utf-8")
+
+    def state(self) -> dict[str, Any]:
+        try:
+            loaded = json.loads((self.scratch / STATE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return loaded if isinstance(loaded, dict) else {}
+
+    def wipe(self) -> None:
+        for name in (*DB_FILES, STATE):
+            (self.scratch / name).unlink(missing_ok=True)
+
+    # --- 1. the county data --------------------------------------------------------------------
+    def county(self, *, rebuild: bool) -> Figure:
+        state = self.state()
+        cached = (
+            not rebuild
+            and (self.scratch / "db.sqlite3").exists()
+            and isinstance(state.get("county_build_seconds"), int | float)
+        )
+        if not cached:
+            self.wipe()
+        self.log(f"迁移数据库结构（{self.scratch}）…")
+        self.run("migrate", "--noinput", "-v0", what="migrate")
+        if cached:
+            seconds = float(state["county_build_seconds"])
+            self.log(f"沿用已生成的县级数据（生成用时 {seconds:.1f} 秒，--rebuild 可重新生成）")
+        else:
+            self.log("生成县级数据（约1500个党支部、4万名人员）…")
+            started = time.perf_counter()
+            done = self.run("demo", "--scale", "county", what="demo --scale county")
+            seconds = round(time.perf_counter() - started, 2)
+            self.log(done.stdout.strip())
+            state = {
+                "county_build_seconds": seconds,
+                "built_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+            }
+            (self.scratch / STATE).write_text(
+                json.dumps(state, ensure_ascii=False), encoding="utf-8"
+            )
+        return figure(
+            "county_build_seconds", seconds, TARGETS["county_build_seconds"], cached=cached
+        )
+
+    # --- 2. pages ------------------------------------------------------------------------------
+    def pages(self, *, requests: int, warmup: int) -> Iterator[Figure]:
+        self.log(f"测量页面响应时间（每页预热 {warmup} 次、计时 {requests} 次）…")
+        env = {**self.env, "ZHIBU_DEBUG": "0"}
+        cmd = [sys.executable, "-m", "zhibu", "bench", "--worker", "pages"]
+        cmd += ["--requests", str(requests), "--warmup", str(warmup)]
+        done = subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+            cmd, env=env, capture_output=True, text=True
+        )
+        for line in done.stdout.splitlines():
+            line = line.strip()
+            if line.startswith("{"):
+                yield json.loads(line)
+        if done.returncode != 0:
+            tail = "\n".join(done.stderr.strip().splitlines()[-15:])
+            yield {"figure": "pages", "value": None, "target": None, "ok": False, "error": tail}
+        elif done.stderr.strip():
+            self.log(done.stderr.strip())
+
+    # --- 3. roster import ----------------------------------------------------------------------
+    def roster_import(self) -> Iterator[Figure]:
+        roster = self.scratch / IMPORT_FILE
+        if not roster.exists():
+            self.log(f"生成 {IMPORT_ROWS} 行的花名册 {roster.name}（只生成一次）…")
+            from zhibu.core.scale import write_import_roster
+
+            write_import_roster(roster, IMPORT_ROWS)
+        work = Path(tempfile.mkdtemp(prefix="import-", dir=self.scratch))
+        try:
+            self.copy_database(work)
+            env = scratch_env(work)
+            self.run(
+                "org",
+                "add",
+                "--code",
+                IMPORT_CODE,
+                "--name",
+                "基准导入党支部",
+                "--kind",
+                "branch",
+                "--parent",
+                "XIAN",
+                "--unit-type",
+                "企业",
+                env=env,
+                what="org add",
+            )
+            for dry_run in (True, False):
+                name = "roster_import_40000" + ("_dry_run" if dry_run else "") + "_seconds"
+                args = ["import-members", str(roster), "--org", IMPORT_CODE]
+                self.log(f"导入花名册{'（试运行）' if dry_run else ''}…")
+                started = time.perf_counter()
+                try:
+                    self.run(*args, *(["--dry-run"] if dry_run else []), env=env)
+                except StepFailed as exc:
+                    yield {
+                        "figure": name,
+                        "value": None,
+                        "target": None,
+                        "ok": False,
+                        "error": str(exc),
+                    }
+                    return
+                seconds = round(time.perf_counter() - started, 2)
+                target = None if dry_run else TARGETS["roster_import_40000_seconds"]
+                yield figure(name, seconds, target, rows=IMPORT_ROWS)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def copy_database(self, work: Path) -> None:
+        """A consistent copy: fold the WAL into the main file first, then copy the files."""
+        db = self.scratch / "db.sqlite3"
+        with closing(sqlite3.connect(db)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        for name in (*DB_FILES, *KEY_FILES):
+            source = self.scratch / name
+            if source.exists():
+                shutil.copy2(source, work / name)
+
+
+def scratch_env(data_dir: Path) -> dict[str, str]:
+    """The environment of a subprocess working in ``data_dir``: SQLite there, its own keys."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "ZHIBU_FIELD_KEY", "ZHIBU_SECRET_KEY", "ZHIBU_DEBUG")
+    }
+    env["ZHIBU_DATA_DIR"] = str(data_dir)
+    env["ZHIBU_ENV"] = "development"
+    return env
+
+
+# --- the worker: runs inside the scratch settings --------------------------------------------
+
+
+def pages_worker(*, requests: int, warmup: int) -> Iterator[Figure]:
+    from django.test import Client
+    from django.urls import reverse
+
+    from zhibu.accounts.models import User
+    from zhibu.core.scale import BENCH_USERS, COUNTY_CODE
+    from zhibu.members.models import Member
+
+    county_user = User.objects.select_related("member__branch").get(username=BENCH_USERS[0])
+    branch_user = User.objects.select_related("member__branch").get(username=BENCH_USERS[1])
+    secretary = branch_user.member
+    if secretary is None:
+        raise CommandError(f"{BENCH_USERS[1]} 没有对应的党员")
+    branch = secretary.branch
+    neighbour = (
+        Member.objects.current()
+        .filter(branch=branch)
+        .exclude(pk=secretary.pk)
+        .order_by("pk")
+        .first()
+    )
+    # Deep in the county: a branch under a general branch under a township committee.
+    deep = (
+        Member.objects.current()
+        .filter(branch__parent__kind="general_branch")
+        .order_by("-pk")
+        .first()
+    )
+    if neighbour is None or deep is None:
+        raise CommandError("县级基准数据不完整：找不到用于测量的党员")
+    surname = "王"
+    pages = [
+        (
+            "member_list",
+            "branch_secretary",
+            branch_user,
+            reverse("members:list", args=[branch.code]),
+        ),
+        (
+            "member_detail",
+            "branch_secretary",
+            branch_user,
+            reverse("members:detail", args=[neighbour.pk]),
+        ),
+        ("member_list", "county_officer", county_user, reverse("members:list", args=[COUNTY_CODE])),
+        (
+            "member_search",
+            "county_officer",
+            county_user,
+            reverse("members:list", args=[COUNTY_CODE]) + "?" + urlencode({"q": surname}),
+        ),
+        ("member_detail", "county_officer", county_user, reverse("members:detail", args=[deep.pk])),
+    ]
+    clients: dict[str, Client] = {}
+    for page, role, user, url in pages:
+        if role not in clients:
+            clients[role] = Client(raise_request_exception=False)
+            clients[role].force_login(user)
+        try:
+            times, queries = _measure(clients[role], url, requests=requests, warmup=warmup)
+        except PageProblem as exc:
+            yield {
+                "figure": f"{page}_p50_ms",
+                "role": role,
+                "url": url,
+                "value": None,
+                "target": TARGETS["p50_ms"],
+                "ok": False,
+                **exc.details,
+            }
+            continue
+        p50 = round(statistics.median(times), 1)
+        p95 = round(statistics.quantiles(times, n=20, method="inclusive")[18], 1)
+        yield figure(f"{page}_p50_ms", p50, TARGETS["p50_ms"], role=role)
+        yield figure(f"{page}_p95_ms", p95, None, role=role)
+        yield figure(f"{page}_queries", queries, None, role=role)
+
+
+class PageProblem(Exception):
+    def __init__(self, details: dict[str, Any]) -> None:
+        super().__init__(details["error"])
+        self.details = details
+
+
+def _measure(client: Any, url: str, *, requests: int, warmup: int) -> tuple[list[float], int]:
+    """Response times in ms of ``requests`` GETs after ``warmup`` ones, and the query count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        _check(client.get(url))
+    with CaptureQueriesContext(connection) as ctx:
+        _check(client.get(url))
+    # Count now: the next request's request_started signal empties the connection's log.
+    queries = len(ctx.captured_queries)
+    times = []
+    for _ in range(max(2, requests)):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        _check(response)
+    return times, queries
+
+
+def _check(response: Any) -> None:
+    if response.status_code == 200:
+        return
+    details: dict[str, Any] = {
+        "status": response.status_code,
+        "error": f"HTTP {response.status_code}",
+    }
+    exc_info = getattr(response, "exc_info", None)
+    if exc_info:
+        details["error"] += f" {exc_info[0].__name__}: {exc_info[1]}"
+    if response.get("Location"):
+        details["error"] += f" → {response['Location']}"
+    raise PageProblem(details)
