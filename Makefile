@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV := .venv
 PORT ?= 8000
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto --dist loadfile
 BENCH_ARGS ?=
 
 # Where zhibu keeps its SQLite database, uploads, collected static files and (in development)

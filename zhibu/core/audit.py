@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from zhibu.core.bulk import insert_many
 from zhibu.core.models import AuditChainHead, AuditEvent
 
 if TYPE_CHECKING:
@@ -28,9 +29,12 @@ GENESIS = "0" * 64
 SYSTEM_LABEL = "系统"
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def jsonable(value: Any) -> Any:
     """Plain JSON values only, so what is hashed is exactly what is stored."""
-    if value is None or isinstance(value, bool | int | str):
+    if isinstance(value, _PLAIN):
         return value
     if isinstance(value, float | Decimal):
         return str(value)
@@ -178,7 +182,10 @@ def record_many(
         row.hash = event_hash(row)
         prev = row.hash
         rows.append(row)
-    AuditEvent.objects.bulk_create(rows, batch_size=2000)
+    if len(rows) > 100:
+        insert_many(AuditEvent, rows)  # an import's thousands of events; no pks needed
+    else:
+        AuditEvent.objects.bulk_create(rows)
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
     return rows

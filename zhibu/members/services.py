@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhibu.core import audit, crypto
+from zhibu.core.bulk import insert_many
 from zhibu.core.dates import add_years
 from zhibu.members import rules
 from zhibu.members.models import (
@@ -140,7 +141,11 @@ def member_create(*, actor: User | None, branch: Organization, values: Mapping[s
 @transaction.atomic
 def member_update(*, actor: User | None, member: Member, values: Mapping[str, Any]) -> Member:
     """Correct a member's record. Category and status change through their own services."""
-    member = Member.objects.select_for_update(of=("self",)).select_related("branch", "group").get(pk=member.pk)
+    member = (
+        Member.objects.select_for_update(of=("self",))
+        .select_related("branch", "group")
+        .get(pk=member.pk)
+    )
     before = member.audit_values()
     groups = _groups_of(member.branch)
     v = _normalized(values, member.branch)
@@ -174,7 +179,9 @@ def member_category_change(
     *, actor: User | None, member: Member, to: str, on: dt.date, note: str = ""
 ) -> Member:
     """A dated change of category, kept as an event (e.g. 预备党员 → 正式党员)."""
-    member = Member.objects.select_for_update(of=("self",)).select_related("branch").get(pk=member.pk)
+    member = (
+        Member.objects.select_for_update(of=("self",)).select_related("branch").get(pk=member.pk)
+    )
     if not member.is_current:
         raise ValidationError({"to": f"{member.name}不是在册人员"})
     step = CATEGORY_STEPS.get((member.category, to))
@@ -229,7 +236,9 @@ def member_status_change(
     *, actor: User | None, member: Member, to: str, on: dt.date, note: str = ""
 ) -> Member:
     """去世 or 出党 (a decision recorded elsewhere); the record stays as history."""
-    member = Member.objects.select_for_update(of=("self",)).select_related("branch").get(pk=member.pk)
+    member = (
+        Member.objects.select_for_update(of=("self",)).select_related("branch").get(pk=member.pk)
+    )
     if to not in (Status.DECEASED, Status.REMOVED):
         raise ValidationError({"to": "只能登记去世或出党；转出请用组织关系转出"})
     if not member.is_current:
@@ -272,7 +281,9 @@ def member_transfer_out(
     note: str = "",
 ) -> Transfer:
     """组织关系转出: to a branch in zhibu (the member moves there) or to one outside it."""
-    member = Member.objects.select_for_update(of=("self",)).select_related("branch").get(pk=member.pk)
+    member = (
+        Member.objects.select_for_update(of=("self",)).select_related("branch").get(pk=member.pk)
+    )
     if not member.is_current:
         raise ValidationError({"to_org": f"{member.name}不是在册人员"})
     if on > timezone.localdate():
@@ -486,10 +497,18 @@ def roster_import(
         _apply(member, v, groups)
         member.in_branch_since = v["in_branch_since"]
         members.append(member)
-    # SQLite ≥3.35 and PostgreSQL both return the new primary keys from bulk_create.
-    Member.objects.bulk_create(members, batch_size=1000)
+    insert_many(Member, members)
+    pks: dict[str, int] = {}
+    hashes = [m.id_number_hash for m in members]
+    for start in range(0, len(hashes), 500):
+        pks.update(
+            Member.objects.filter(id_number_hash__in=hashes[start : start + 500]).values_list(
+                "id_number_hash", "pk"
+            )
+        )
     events = []
     for m in members:
+        m.pk = pks[m.id_number_hash]
         events.append(
             audit.event_for(
                 "member.create",

@@ -76,14 +76,28 @@ def member_list(request: Request, code: str) -> HttpResponse:
         qs = qs.filter(group_id=filters["group"])
     if filters.get("q"):
         qs = _search(qs, filters["q"])
-    qs = qs.select_related("branch", "group").order_by("name", "pk")
-    page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    # Sort and slice the keys only, then load the page's rows: sorting a county's 40,000 full
+    # rows (encrypted fields included) in SQLite's temporary B-tree cost ~45 ms a page.
+    keys = qs.order_by("name", "pk").values_list("pk", flat=True)
+    page = Paginator(keys, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    members = list(
+        Member.objects.filter(pk__in=list(page))
+        .select_related("branch", "group")
+        .order_by("name", "pk")
+    )
     groups = (
         Organization.objects.current().filter(parent=org, kind=OrgKind.GROUP).order_by("code")
         if org.kind == OrgKind.BRANCH
         else []
     )
-    context = {"org": org, "form": form, "page": page, "groups": groups, "filters": filters}
+    context = {
+        "org": org,
+        "form": form,
+        "page": page,
+        "members": members,
+        "groups": groups,
+        "filters": filters,
+    }
     if request.htmx and not request.htmx.boosted:
         return render(request, "members/list.html#results", context)
     return render(request, "members/list.html", context)
