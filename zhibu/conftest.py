@@ -211,13 +211,22 @@ def browser() -> Any:
     if not Path(CHROMIUM).exists():
         _browser_skips.append(CHROMIUM)
         pytest.skip(f"browser tests need {CHROMIUM} (apt-get install chromium fonts-wqy-microhei)")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
+    # beside one unless told. Only for the browser tests, and put back afterwards.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield b
+            b.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

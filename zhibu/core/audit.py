@@ -158,7 +158,11 @@ def record_many(
         return []
     if not connection.in_atomic_block:
         raise RuntimeError("audit events must be recorded inside the service's transaction")
-    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    # The head row comes from a migration; a database emptied by flush (transactional tests)
+    # lacks it, and then the chain starts again from the genesis hash.
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+        pk=1, defaults={"seq": 0, "hash": GENESIS}
+    )
     now = timezone.now()
     label = actor_label if actor_label is not None else actor_label_for(actor)
     actor_id = actor.pk if actor is not None else None

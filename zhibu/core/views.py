@@ -19,7 +19,7 @@ from zhibu.core.models import AuditEvent
 from zhibu.members import rules as member_rules
 from zhibu.members.models import Category, Member
 from zhibu.orgs import queries
-from zhibu.orgs.models import Position, Role
+from zhibu.orgs.models import Organization, Position, Role, subtree_q
 
 SW_VERSION = "v1"  # bump when the offline page or the CSS it uses changes
 
@@ -34,7 +34,9 @@ def home(request: Request) -> HttpResponse:
         if org is None:  # role says the user manages something, so this cannot happen
             raise RuntimeError("an officer without an organization")
         request.current_org = org
-        recent = list(AuditEvent.objects.filter(organization=org).order_by("-seq")[:8])
+        # What changed anywhere below: the newest events of the whole subtree.
+        subtree = Organization.objects.filter(subtree_q(org.path)).values("pk")
+        recent = list(AuditEvent.objects.filter(organization__in=subtree).order_by("-seq")[:8])
         if role == "branch":
             health = queries.branch_health([org], today)[0]
             return render(

@@ -146,6 +146,9 @@ class Role(models.TextChoices):
     GROUP_LEADER = "group_leader", "党小组长"
 
 
+# The order positions are listed in: 书记 first, as on every roster of officers.
+ROLE_RANK = {role: rank for rank, role in enumerate(Role.values)}
+
 # Roles that sit on an organization's committee and so manage it and everything below it.
 COMMITTEE_ROLES = frozenset(Role.values) - {Role.GROUP_LEADER}
 

@@ -117,6 +117,9 @@ def children_with_counts(org: Organization) -> list[Organization]:
         .annotate(
             n_children=Count("children", filter=Q(children__closed_on__isnull=True), distinct=True),
             n_members=Count("members", filter=Q(members__status="active"), distinct=True),
+            n_group_members=Count(
+                "group_members", filter=Q(group_members__status="active"), distinct=True
+            ),
         )
         .order_by("code")
     )

@@ -16,7 +16,7 @@ from zhibu.core.forms import add_service_errors
 from zhibu.core.http import Request
 from zhibu.core.models import AuditEvent
 from zhibu.orgs import forms, queries, services
-from zhibu.orgs.models import Organization, OrgKind, Position
+from zhibu.orgs.models import ROLE_RANK, Organization, OrgKind, Position
 
 
 @require_GET
@@ -50,9 +50,10 @@ def detail(request: Request, code: str) -> HttpResponse:
     org = get_org_or_404(request.user, code, manage=True)
     request.current_org = org
     today = timezone.localdate()
-    positions = (
-        Position.objects.active(today).filter(organization=org).select_related("member")
-    ).order_by("role", "started_on")
+    positions = sorted(
+        Position.objects.active(today).filter(organization=org).select_related("member"),
+        key=lambda p: (ROLE_RANK[p.role], p.started_on),
+    )
     context = {
         "org": org,
         "ancestors": Organization.objects.filter(pk__in=org.ancestor_ids()).order_by("path"),
