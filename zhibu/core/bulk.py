@@ -30,9 +30,9 @@ def _converter(field: models.Field[Any, Any], connection: Any) -> Convert:
     if isinstance(field, EncryptedTextField):
         return lambda v: crypto.encrypt(v) if v and not crypto.is_encrypted(v) else (v or "")
     if isinstance(field, models.DateTimeField):
-        return connection.ops.adapt_datetimefield_value  # type: ignore[no-any-return]
+        return connection.ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
-        return connection.ops.adapt_datefield_value  # type: ignore[no-any-return]
+        return connection.ops.adapt_datefield_value
     if isinstance(
         field,
         models.ForeignKey
