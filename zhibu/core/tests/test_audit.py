@@ -85,7 +85,8 @@ def test_it_writes_nothing_when_the_service_fails(db: Any) -> None:
         organization_create(actor=None, code="OK1", name="好", kind="committee")
         raise RuntimeError("boom")
     assert AuditEvent.objects.count() == before
-    assert AuditChainHead.objects.get(pk=1).seq == before
+    head = AuditChainHead.objects.filter(pk=1).first()  # a flushed test database has none
+    assert (head.seq if head else 0) == before
 
 
 def test_it_refuses_to_record_outside_a_transaction(transactional_db: Any) -> None:
