@@ -1,7 +1,7 @@
 """Roster spreadsheets: reading an upload, writing the template and the export (.xlsx).
 
-Reading uses python-calamine (a Rust reader, ~10× faster than openpyxl on a 40,000-row roster,
-and it also opens the old .xls and .ods files branches still keep); writing uses openpyxl.
+Reading uses python-calamine (a Rust reader, ~10× faster than openpyxl on a 40,000-row roster);
+writing uses openpyxl.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def read_roster(fileobj: IO[bytes]) -> tuple[list[tuple[int, str, str]], Iterato
         # numbers below match what Excel shows.
         rows = iter(sheet.iter_rows())
     except (CalamineError, OSError, ValueError, IndexError) as exc:
-        raise RosterFileError("无法读取该文件：请上传 Excel 的 .xlsx 文件（可先下载模板）") from exc
+        raise RosterFileError("无法读取该文件：请上传 Excel 表格（.xlsx，可先下载模板）") from exc
     header = next(rows, None)
     if header is None:
         raise RosterFileError("表格是空的：第1行应为列名（可先下载模板）")

@@ -167,7 +167,7 @@ def test_it_reports_an_empty_sheet(cast: Cast) -> None:
 
 
 def test_it_refuses_a_file_that_is_not_xlsx() -> None:
-    with pytest.raises(roster.RosterFileError, match="请上传 Excel 的 .xlsx 文件"):
+    with pytest.raises(roster.RosterFileError, match="请上传 Excel 表格"):
         roster.read_roster(io.BytesIO(b"name,id\n"))
 
 

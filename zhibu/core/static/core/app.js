@@ -113,6 +113,15 @@
     }
   });
 
+  // File pickers: the native control speaks the browser's language and says nothing useful;
+  // ours is a label styled as a button, and the chosen file's name is shown beside it.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches(".upload-input")) return;
+    var name = input.closest(".upload").querySelector(".upload-name");
+    if (name) name.textContent = input.files && input.files.length ? input.files[0].name : "未选择文件";
+  });
+
   function onWide() {
     if (wide.matches && body.classList.contains("sidebar-open")) setSidebar(false, false);
   }
