@@ -33,7 +33,7 @@ VERBS = {
 }
 
 FIELDS = {
-    "name": "名称/姓名",
+    "name": "名称",
     "short_name": "简称",
     "code": "编码",
     "kind": "类型",
@@ -82,12 +82,18 @@ FIELDS = {
 }
 
 
+# Where one field name means different things on different objects.
+FIELDS_BY_TYPE = {
+    "members.member": {"name": "姓名"},
+}
+
+
 def verb_label(verb: str) -> str:
     return VERBS.get(verb, verb)
 
 
-def field_label(name: str) -> str:
-    return FIELDS.get(name, name)
+def field_label(name: str, object_type: str = "") -> str:
+    return FIELDS_BY_TYPE.get(object_type, {}).get(name) or FIELDS.get(name, name)
 
 
 def show(value: object) -> object:

@@ -71,7 +71,8 @@ class AuditEvent(models.Model):
         rows = []
         for name, pair in (self.changes or {}).items():
             old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-            rows.append((labels.field_label(name), labels.show(old), labels.show(new)))
+            label = labels.field_label(name, self.object_type)
+            rows.append((label, labels.show(old), labels.show(new)))
         return rows
 
 

@@ -100,3 +100,14 @@ def _values(m: Any) -> dict[str, Any]:
     values = member_initial(m)
     values["group"] = m.group
     return values
+
+
+def test_it_labels_history_rows_in_chinese_per_object(cast: Cast) -> None:
+    member_event = AuditEvent.objects.filter(verb="member.create").first()
+    org_event = AuditEvent.objects.filter(verb="org.create").first()
+    assert member_event and org_event
+    assert ("姓名", None, member_event.object_label) in [
+        (a, None, c) for a, b, c in member_event.change_rows if a == "姓名"
+    ]
+    assert any(label == "名称" for label, _, _ in org_event.change_rows)
+    assert member_event.verb_label == "登记人员"
