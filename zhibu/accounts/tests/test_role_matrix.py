@@ -147,3 +147,10 @@ def test_it_keeps_admin_for_superusers(cast: Cast, client_as: Any) -> None:
     cast.committee_officer.is_superuser = True
     cast.committee_officer.save(update_fields=["is_superuser"])
     assert client_as("committee_officer").get("/admin/").status_code == 200
+
+
+def test_it_explains_refusals_in_chinese(cast: Cast, client_as: Any) -> None:
+    forbidden = client_as("member").get(reverse("members:list", args=[cast.branch.code]))
+    assert forbidden.status_code == 403 and "您不负责这个组织" in forbidden.content.decode()
+    missing = client_as("other").get(reverse("members:detail", args=[cast.peer.pk]))
+    assert missing.status_code == 404 and "没有找到您要的页面或记录" in missing.content.decode()
