@@ -1,6 +1,7 @@
 """Chinese labels for audit verbs and changed fields, so history reads as sentences.
 
-Apps add their own verbs and fields here as they grow (one dictionary, one place).
+Verbs and shared field names live here; an app registers the labels of its own objects' fields
+(``register``) so each label is written once, next to the data it names.
 """
 
 from __future__ import annotations
@@ -50,19 +51,8 @@ FIELDS = {
     "role": "职务",
     "started_on": "任职日期",
     "ended_on": "免职日期",
-    "gender": "性别",
-    "ethnicity": "民族",
-    "birth_date": "出生日期",
-    "id_number": "身份证号",
-    "phone": "手机号",
-    "education": "学历",
-    "category": "人员类别",
-    "joined_on": "入党日期",
-    "full_on": "转正日期",
     "branch": "所在党支部",
     "group": "党小组",
-    "in_branch_since": "转入本支部日期",
-    "work_unit": "工作单位及职务",
     "is_mobile": "流动党员",
     "mobile_location": "流动去向",
     "is_retired": "离退休",
@@ -82,10 +72,13 @@ FIELDS = {
 }
 
 
-# Where one field name means different things on different objects.
-FIELDS_BY_TYPE = {
-    "members.member": {"name": "姓名"},
-}
+# Labels an app gives its own objects' fields (registered in its AppConfig.ready), for where a
+# field name means something else elsewhere ("name": 名称 of an organization, 姓名 of a person).
+FIELDS_BY_TYPE: dict[str, dict[str, str]] = {}
+
+
+def register(object_type: str, fields: dict[str, str]) -> None:
+    FIELDS_BY_TYPE.setdefault(object_type, {}).update(fields)
 
 
 def verb_label(verb: str) -> str:

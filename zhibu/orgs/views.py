@@ -66,7 +66,9 @@ def detail(request: Request, code: str) -> HttpResponse:
     elif org.kind != OrgKind.GROUP:
         summary = queries.subtree_summary(org, today)
         context["summary"] = summary
-        context["flagged"] = summary.branches_with_findings[:20]
+        context["flagged_page"] = Paginator(summary.branches_with_findings, 30).get_page(
+            request.GET.get("page")
+        )
     return render(request, "orgs/detail.html", context)
 
 
