@@ -154,3 +154,15 @@ def test_it_explains_refusals_in_chinese(cast: Cast, client_as: Any) -> None:
     assert forbidden.status_code == 403 and "您不负责这个组织" in forbidden.content.decode()
     missing = client_as("other").get(reverse("members:detail", args=[cast.peer.pk]))
     assert missing.status_code == 404 and "没有找到您要的页面或记录" in missing.content.decode()
+
+
+@pytest.mark.parametrize(
+    "model", ["orgs/organization", "members/member", "core/auditevent", "accounts/user"]
+)
+def test_it_shows_the_admin_read_only(cast: Cast, client_as: Any, model: str) -> None:
+    cast.committee_officer.is_staff = cast.committee_officer.is_superuser = True
+    cast.committee_officer.save(update_fields=["is_staff", "is_superuser"])
+    client = client_as("committee_officer")
+    assert client.get(f"/admin/{model}/").status_code == 200
+    assert client.get(f"/admin/{model}/add/").status_code == 403
+    assert client.post(f"/admin/{model}/1/delete/", {"post": "yes"}).status_code == 403
