@@ -4,7 +4,7 @@
 ├── 镇机关党支部 T-JG (branch)       committee_officer (组织委员 of T-COM) is a member here
 ├── 第一党支部 T-B1 (branch, 村)     secretary, member (in 第一党小组 T-G1), peer, activist
 │   └── 第一党小组 T-G1 (group)
-└── 第二党支部 T-B2 (branch)         other
+└── 第二党支部 T-B2 (branch)         other; 童调动 (transferring to T-B1, not yet accepted)
 别处党委 O-COM → 别处党支部 O-B1       outsider (secretary there: an officer, but not ours)
 """
 
@@ -22,8 +22,8 @@ from django.test import Client
 
 from zhibu.accounts.models import User
 from zhibu.accounts.services import account_create
-from zhibu.members.models import Member
-from zhibu.members.services import member_create
+from zhibu.members.models import Member, Transfer
+from zhibu.members.services import member_create, member_transfer_out
 from zhibu.orgs.models import Organization, Position
 from zhibu.orgs.services import organization_create, position_assign
 from zhibu.testing import member_values
@@ -56,6 +56,7 @@ class Cast:
     outsider: User
     peer: Member
     secretary_position: Position
+    incoming: Transfer  # 第二党支部 → 第一党支部, waiting for 第一党支部 to accept
 
     def user(self, role: str) -> User | None:
         return None if role == "anonymous" else getattr(self, role)
@@ -144,6 +145,8 @@ def build_cast() -> Cast:
         role="secretary",
         started_on=day,
     )
+    mover, _ = _person(sibling, "童调动", None)
+    incoming = member_transfer_out(actor=None, member=mover, on=day, to_org=branch)
     assert committee_officer and secretary and member and activist and other and outsider
     return Cast(
         committee=committee,
@@ -161,6 +164,7 @@ def build_cast() -> Cast:
         outsider=outsider,
         peer=peer,
         secretary_position=secretary_position,
+        incoming=incoming,
     )
 
 

@@ -43,8 +43,18 @@ def _secret_from_env_or_file(env_name: str, filename: str, make: type[str] | obj
         raise ImproperlyConfigured(f"{env_name} must be set when ZHIBU_ENV=production")
     path = DATA_DIR / filename
     if not path.exists():
-        path.write_text(make() + "\n")  # type: ignore[operator]
-        path.chmod(0o600)
+        # Several processes may start at once on a new data directory (gunicorn workers, test
+        # workers): write a complete file aside, then link it into place, which fails if another
+        # process got there first. Everyone then reads the one key that won.
+        tmp = DATA_DIR / f".{filename}.{os.getpid()}"
+        tmp.write_text(make() + "\n")  # type: ignore[operator]
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     return path.read_text().strip()
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from zhibu.orgs import rules as org_rules
 
 if TYPE_CHECKING:
-    from zhibu.members.models import Member
+    from zhibu.members.models import Member, Transfer
     from zhibu.orgs.models import Organization
 
 NOTHING = Q(pk__in=[])
@@ -36,6 +36,7 @@ class Scope:
     member: Member | None = None
     managed: list[Organization] = field(default_factory=list)  # subtree roots, outermost only
     led_group_ids: list[int] = field(default_factory=list)
+    _manageable: dict[int, bool] = field(default_factory=dict, repr=False)
 
     # --- questions about a path or a row -------------------------------------------------
     def manages_path(self, path: str) -> bool:
@@ -50,14 +51,45 @@ class Scope:
         m = self.member
         return m is not None and m.is_current and org.pk in (m.branch_id, m.group_id)
 
-    def can_manage_member(self, member: Member) -> bool:
+    def oversees_member(self, member: Member) -> bool:
+        """Officers of the member's branch or above: they keep the member's record."""
         return self.manages_path(member.branch.path)
+
+    def can_manage_member(self, member: Member) -> bool:
+        """Change the member's record or login.
+
+        Overseeing the branch is not enough when the member holds office higher up: committee
+        staff are registered in a branch such as 机关支部, and that branch's secretary must not
+        reset the password of, transfer or strike off the committee's own officers.
+        """
+        if not self.oversees_member(member):
+            return False
+        if self.is_superuser:
+            return True
+        cached = self._manageable.get(member.pk)
+        if cached is None:
+            cached = self._outranks(member)
+            self._manageable[member.pk] = cached
+        return cached
+
+    def _outranks(self, member: Member) -> bool:
+        from zhibu.accounts.models import User
+        from zhibu.orgs.models import COMMITTEE_ROLES, Position
+
+        if User.objects.filter(member=member, is_superuser=True).exists():
+            return False
+        offices = (
+            Position.objects.active()
+            .filter(member=member, role__in=COMMITTEE_ROLES)
+            .select_related("organization")
+        )
+        return all(self.manages_path(p.organization.path) for p in offices)
 
     def can_view_member_record(self, member: Member) -> bool:
         """Open the member's page: themselves, their branch's officers, their group leader."""
         if self.member is not None and member.pk == self.member.pk:
             return True
-        if self.can_manage_member(member):
+        if self.oversees_member(member):
             return True
         return member.group_id is not None and member.group_id in self.led_group_ids
 
@@ -76,9 +108,8 @@ class Scope:
 
     def can_see_personal_data(self, member: Member) -> bool:
         """Full 身份证号 and phone: the member and officers of their branch or above."""
-        return (self.member is not None and member.pk == self.member.pk) or self.can_manage_member(
-            member
-        )
+        is_self = self.member is not None and member.pk == self.member.pk
+        return is_self or self.oversees_member(member)
 
     # --- querysets -----------------------------------------------------------------------
     def managed_org_q(self, prefix: str = "") -> Q:
@@ -214,8 +245,33 @@ def get_member_or_404(user: Any, pk: int, *, manage: bool = False) -> Member:
     if not scope.can_view_member_record(member):
         raise PermissionDenied("只有本人和所在党支部的负责人可以查看党员档案")
     if manage and not scope.can_manage_member(member):
+        if scope.oversees_member(member):
+            raise PermissionDenied("这名同志在上级组织任职，其信息和账号由上级组织管理")
         raise PermissionDenied("您不负责这名党员所在的党支部，不能修改其信息")
     return member
+
+
+def get_transfer_or_404(user: Any, pk: int, *, side: str) -> Transfer:
+    """A transfer seen by either branch; ``side`` says which one may act on it.
+
+    ``"to"``: the receiving branch (accept, send back); ``"from"``: the sending branch (withdraw).
+    """
+    from zhibu.members.models import Transfer
+
+    transfer = (
+        Transfer.objects.select_related("member__branch", "from_org", "to_org")
+        .filter(pk=pk)
+        .first()
+    )
+    scope = scope_for(user)
+    ends = [o for o in (transfer.from_org, transfer.to_org) if o is not None] if transfer else []
+    if transfer is None or not any(scope.can_manage_org(o) for o in ends):
+        raise Http404("没有这份组织关系转接")
+    if side == "to" and not (transfer.to_org and scope.can_manage_org(transfer.to_org)):
+        raise PermissionDenied("只有接收的党支部才能接收或退回")
+    if side == "from" and not scope.can_manage_member(transfer.member):
+        raise PermissionDenied("只有转出的党支部才能撤回")
+    return transfer
 
 
 def require_officer(user: Any) -> Scope:

@@ -24,4 +24,7 @@ class User(AbstractUser):
         verbose_name_plural = "账号"
 
     def __str__(self) -> str:
-        return self.username
+        # Shown in the audit trail and the admin: a mobile-number username is masked there.
+        from zhibu.core.audit import masked_username
+
+        return masked_username(self.username)

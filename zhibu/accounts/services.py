@@ -53,7 +53,11 @@ def account_create(
         "account.create",
         user,
         organization=member.branch,
-        changes={"username": [None, username], "member": [None, member.name]},
+        label=member.name,
+        changes={
+            "username": [None, audit.masked_username(username)],
+            "member": [None, member.name],
+        },
     )
     return user
 

@@ -34,19 +34,28 @@ def audit_logout(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) ->
         audit.record_now(user, "account.logout", obj=user)
 
 
+def _attempted(username: str) -> tuple[Any, str]:
+    """The account a failed login aimed at, and how to name it in the trail.
+
+    What was typed is kept only when it names a real account (masked if it is a phone number):
+    people type passwords into the username box, and the trail keeps everything forever.
+    """
+    user = get_user_model().objects.filter(username=username).first()
+    return user, (audit.masked_username(username) if user else "不存在的用户名")
+
+
 @receiver(user_login_failed)
 def audit_login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
-    username = str(credentials.get("username", ""))[:150]
-    user = get_user_model().objects.filter(username=username).first()
+    user, name = _attempted(str(credentials.get("username", ""))[:150])
     audit.record_now(
         None,
         "account.login_failed",
         obj=user,
-        label=username,
-        changes={"username": [None, username], "ip": [None, _ip(request)]},
-        actor_label=f"未登录（{username}）",
+        label=name,
+        changes={"username": [None, name], "ip": [None, _ip(request)]},
+        actor_label=f"未登录（{name}）",
     )
 
 
@@ -54,12 +63,12 @@ def audit_login_failed(
 def audit_lockout(
     sender: Any, request: HttpRequest, username: str, ip_address: str, **kwargs: Any
 ) -> None:
-    user = get_user_model().objects.filter(username=username).first()
+    user, name = _attempted(username)
     audit.record_now(
         None,
         "account.lockout",
         obj=user,
-        label=username,
-        changes={"username": [None, username], "ip": [None, ip_address]},
-        actor_label=f"未登录（{username}）",
+        label=name,
+        changes={"username": [None, name], "ip": [None, ip_address]},
+        actor_label=f"未登录（{name}）",
     )

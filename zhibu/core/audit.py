@@ -143,11 +143,19 @@ def event_hash(e: AuditEvent) -> str:
     )
 
 
+def masked_username(username: str) -> str:
+    """Usernames are often mobile numbers: the trail keeps them masked like any phone."""
+    if len(username) == 11 and username.isdigit():
+        return username[:3] + "****" + username[-4:]
+    return username
+
+
 def actor_label_for(actor: User | None) -> str:
+    """Who acted, as people read it: the member's name (the user id is stored beside it)."""
     if actor is None:
         return SYSTEM_LABEL
     member = getattr(actor, "member", None)
-    return f"{member.name}（{actor.get_username()}）" if member else actor.get_username()
+    return member.name if member else masked_username(actor.get_username())
 
 
 def record_many(
@@ -224,9 +232,17 @@ class VerifyResult:
 
 
 def verify(events: Iterable[AuditEvent] | None = None) -> VerifyResult:
-    """Recompute the chain from the first event; stop at the first event that does not match."""
+    """Recompute the chain from the first event; stop at the first event that does not match.
+
+    The head is read first and only the events up to it are checked: on a running site, events
+    appended while verifying belong to a later head and are left for the next run.
+    """
+    head = AuditChainHead.objects.filter(pk=1).first()
     if events is None:
-        events = AuditEvent.objects.order_by("seq").iterator(chunk_size=2000)
+        rows = AuditEvent.objects.order_by("seq")
+        if head is not None:
+            rows = rows.filter(seq__lte=head.seq)
+        events = rows.iterator(chunk_size=2000)
     prev, expected_seq, count = GENESIS, 1, 0
     for e in events:
         if e.seq != expected_seq:
@@ -236,7 +252,9 @@ def verify(events: Iterable[AuditEvent] | None = None) -> VerifyResult:
         if event_hash(e) != e.hash:
             return VerifyResult(False, count, e.seq, "内容哈希不匹配（该事件被改动）")
         prev, expected_seq, count = e.hash, expected_seq + 1, count + 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.seq != count or head.hash != prev):
+    if head is None:
+        if count:
+            return VerifyResult(False, count, None, "链头记录缺失（被删除）")
+    elif head.seq != count or head.hash != prev:
         return VerifyResult(False, count, count + 1, "链尾与链头记录不符（末尾事件被删除）")
     return VerifyResult(True, count)

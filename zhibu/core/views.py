@@ -13,7 +13,6 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from zhibu.accounts.access import scope_for
-from zhibu.core.dates import add_years
 from zhibu.core.http import Request
 from zhibu.core.models import AuditEvent
 from zhibu.members import rules as member_rules
@@ -73,9 +72,9 @@ def member_tasks(member: Member, today: dt.date) -> list[dict[str, str]]:
     """What a member should do soon, derived from their record (nothing to tick by hand)."""
     tasks: list[dict[str, str]] = []
     if member.category == Category.PROBATIONARY and member.joined_on:
-        ends = add_years(member.joined_on, member_rules.MIN_PROBATION_YEARS)
+        ends = member_rules.probation_ends(member.joined_on)
         days = (ends - today).days
-        if days <= 60:
+        if days <= member_rules.PROBATION_REMINDER_DAYS:
             tasks.append(
                 {
                     "title": "提交转正申请",

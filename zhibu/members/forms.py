@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from zhibu.core.forms import DateInput, choice
 from zhibu.members.models import Category, Gender, Member
-from zhibu.members.services import CATEGORY_STEPS
+from zhibu.members.rules import CATEGORY_STEPS
 from zhibu.orgs.models import Organization, OrgKind
 
 EDUCATION_CHOICES = ["研究生", "大学本科", "大学专科", "中等专科", "高中", "初中及以下"]
@@ -145,9 +145,22 @@ class TransferOutForm(forms.Form):
         if code:
             org = Organization.objects.current().filter(code=code, kind=OrgKind.BRANCH).first()
             if org is None:
-                self.add_error("to_code", f"没有编码为“{code}”的党支部")
+                self.add_error("to_code", f"找不到编码为“{code}”的在册党支部")
             data["to_org"] = org
         return data
+
+
+class TransferDecisionForm(forms.Form):
+    on = forms.DateField(label="日期", widget=DateInput())
+
+
+class TransferRejectForm(TransferDecisionForm):
+    reason = forms.CharField(
+        label="退回理由",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="无正当理由不得拒收；理由会告知转出的党支部",
+    )
 
 
 class CategoryChangeForm(forms.Form):

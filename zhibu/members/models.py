@@ -194,8 +194,24 @@ class TransferDirection(models.TextChoices):
     OUT = "out", "转出"
 
 
+class TransferState(models.TextChoices):
+    PENDING = "pending", "待接收"
+    COMPLETED = "completed", "已完成"
+    REJECTED = "rejected", "已退回"
+    CANCELLED = "cancelled", "已撤回"
+
+
+class TransferQuerySet(models.QuerySet["Transfer"]):
+    def pending(self) -> TransferQuerySet:
+        return self.filter(state=TransferState.PENDING)
+
+
 class Transfer(models.Model):
-    """组织关系转接: one letter moving a member into or out of a branch."""
+    """组织关系转接: one letter moving a member into or out of a branch.
+
+    A transfer to a branch in zhibu waits (``pending``) until the receiving branch accepts it;
+    until then the member stays with the old branch, which remains responsible (RULES.md §9).
+    """
 
     member = models.ForeignKey(
         Member, verbose_name="党员", on_delete=models.PROTECT, related_name="transfers"
@@ -222,7 +238,14 @@ class Transfer(models.Model):
     to_name = models.CharField("转入组织名称", max_length=200, blank=True)
     letter_number = models.CharField("介绍信编号", max_length=60, blank=True)
     note = models.CharField("备注", max_length=500, blank=True)
+    state = models.CharField(
+        "状态", max_length=20, choices=TransferState.choices, default=TransferState.COMPLETED
+    )
+    decided_on = models.DateField("接收/退回日期", null=True, blank=True)
+    decision_note = models.CharField("退回理由", max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = TransferQuerySet.as_manager()
 
     class Meta:
         verbose_name = "组织关系转接"
@@ -237,6 +260,14 @@ class Transfer(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(to_org__isnull=True, to_name=""), name="transfer_has_to"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=TransferState.values), name="transfer_state_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(state="pending"),
+                name="transfer_one_pending_per_member",
             ),
         ]
 

@@ -61,7 +61,8 @@ def read_roster(fileobj: IO[bytes]) -> tuple[list[tuple[int, str, str]], Iterato
     header = next(rows, None)
     if header is None:
         raise RosterFileError("表格是空的：第1行应为列名（可先下载模板）")
-    names = [str(h).strip() if h is not None else "" for h in header]
+    # The template marks required columns with *, and people copy it: 姓名* means 姓名.
+    names = [str(h).strip().rstrip("*＊").strip() if h is not None else "" for h in header]
     errors: list[tuple[int, str, str]] = []
     index: dict[str, int] = {}
     for i, name in enumerate(names):

@@ -19,6 +19,25 @@ _ID_RE = re.compile(r"^\d{17}[\dX]$")
 _PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
+# Category changes allowed, each with the step of 《发展党员工作细则》 it records.
+CATEGORY_STEPS: dict[tuple[str, str], str] = {
+    ("applicant", "activist"): "确定为入党积极分子",
+    ("activist", "candidate"): "确定为发展对象",
+    ("candidate", "probationary"): "接收为预备党员",
+    ("probationary", "full"): "按期转正",
+    ("probationary", "applicant"): "取消预备党员资格",
+    ("activist", "applicant"): "取消入党积极分子资格",
+    ("candidate", "activist"): "取消发展对象资格",
+}
+# How long before probation ends a probationary member is reminded to apply for 转正.
+PROBATION_REMINDER_DAYS = 60
+
+
+def probation_ends(joined_on: dt.date) -> dt.date:
+    """预备期满: one year after the 支部大会 vote (细则 第三十二条)."""
+    return add_years(joined_on, MIN_PROBATION_YEARS)
+
+
 class RuleError(ValueError):
     """A value breaks a rule; the message is Chinese and says what to fix."""
 
@@ -99,6 +118,8 @@ def parse_date(value: Any) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 20050701 typed into a number cell
     text = str(value).strip()
     for pattern in _DATE_RES:
         m = pattern.match(text)

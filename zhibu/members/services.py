@@ -6,15 +6,15 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from zhibu.accounts.models import User
 from zhibu.core import audit, crypto
 from zhibu.core.bulk import insert_many
-from zhibu.core.dates import add_years
 from zhibu.members import rules
 from zhibu.members.models import (
     Category,
@@ -24,11 +24,10 @@ from zhibu.members.models import (
     Status,
     Transfer,
     TransferDirection,
+    TransferState,
 )
 from zhibu.orgs.models import Organization, OrgKind, Position
-
-if TYPE_CHECKING:
-    from zhibu.accounts.models import User
+from zhibu.orgs.services import end_open_positions
 
 EDITABLE_FIELDS = (
     "name",
@@ -95,6 +94,28 @@ def _normalized(values: Mapping[str, Any], branch: Organization) -> dict[str, An
     return v
 
 
+# The fields _apply sets, for save(update_fields=...).
+APPLIED_FIELDS = (
+    "name",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "id_number",
+    "id_number_hash",
+    "id_number_tail",
+    "phone",
+    "phone_hash",
+    "education",
+    "work_unit",
+    "joined_on",
+    "full_on",
+    "group",
+    "is_mobile",
+    "mobile_location",
+    "is_retired",
+)
+
+
 def _apply(member: Member, v: Mapping[str, Any], groups: Mapping[str, Organization]) -> None:
     info = rules.parse_id_number(v["id_number"])
     member.name = v["name"]
@@ -155,23 +176,11 @@ def member_update(*, actor: User | None, member: Member, values: Mapping[str, An
     _check_unique_id(v["id_number"], exclude_pk=member.pk)
     _apply(member, v, groups)
     member.in_branch_since = v["in_branch_since"]
-    member.save()
+    member.save(update_fields=[*APPLIED_FIELDS, "in_branch_since"])
     changes = audit.diff(before, member.audit_values())
     if changes:
         audit.record(actor, "member.update", member, organization=member.branch, changes=changes)
     return member
-
-
-# Allowed category changes and the rule each follows.
-CATEGORY_STEPS: dict[tuple[str, str], str] = {
-    (Category.APPLICANT, Category.ACTIVIST): "确定为入党积极分子",
-    (Category.ACTIVIST, Category.CANDIDATE): "确定为发展对象",
-    (Category.CANDIDATE, Category.PROBATIONARY): "接收为预备党员",
-    (Category.PROBATIONARY, Category.FULL): "按期转正",
-    (Category.PROBATIONARY, Category.APPLICANT): "取消预备党员资格",
-    (Category.ACTIVIST, Category.APPLICANT): "取消入党积极分子资格",
-    (Category.CANDIDATE, Category.ACTIVIST): "取消发展对象资格",
-}
 
 
 @transaction.atomic
@@ -184,20 +193,22 @@ def member_category_change(
     )
     if not member.is_current:
         raise ValidationError({"to": f"{member.name}不是在册人员"})
-    step = CATEGORY_STEPS.get((member.category, to))
+    step = rules.CATEGORY_STEPS.get((member.category, to))
     if step is None:
         raise ValidationError(
             {"to": f"不能从{member.get_category_display()}直接变更为{Category(to).label}"}
         )
-    today = timezone.localdate()
-    if on > today:
+    if on > timezone.localdate():
         raise ValidationError({"on": "日期不能晚于今天"})
+    last = member.events.filter(kind=EventKind.CATEGORY).order_by("-on").first()
+    if last is not None and on < last.on:
+        raise ValidationError({"on": f"不能早于上一次类别变更的日期 {last.on.isoformat()}"})
     if to == Category.PROBATIONARY:
+        if rules.age_on(member.birth_date, on) < rules.MIN_AGE:
+            raise ValidationError({"on": f"接收为预备党员时未满{rules.MIN_AGE}周岁"})
         member.joined_on = on
     if to == Category.FULL:
-        earliest = (
-            add_years(member.joined_on, rules.MIN_PROBATION_YEARS) if member.joined_on else None
-        )
+        earliest = rules.probation_ends(member.joined_on) if member.joined_on else None
         if earliest and on < earliest:
             raise ValidationError({"on": f"预备期一年，最早可于 {earliest.isoformat()} 转正"})
         member.full_on = on
@@ -225,10 +236,17 @@ def member_category_change(
     return member
 
 
-def _end_positions(member: Member, on: dt.date) -> int:
-    return Position.objects.filter(member=member, ended_on__isnull=True).update(
-        ended_on=max(on, timezone.localdate())
-    )
+def _leave(actor: User | None, member: Member, on: dt.date) -> dict[str, list[Any]]:
+    """Someone leaves a branch: their offices there end, a login they had is switched off."""
+    from zhibu.accounts.services import account_set_active
+
+    ended = end_open_positions(Position.objects.filter(member=member), on)
+    changes: dict[str, list[Any]] = {"positions_ended": [None, ended]}
+    user = User.objects.filter(member=member, is_active=True).first()
+    if user is not None:
+        account_set_active(actor=actor, user=user, active=False)
+        changes["login"] = ["启用", "停用"]
+    return changes
 
 
 @transaction.atomic
@@ -245,12 +263,16 @@ def member_status_change(
         raise ValidationError({"to": f"{member.name}已是“{member.get_status_display()}”状态"})
     if on > timezone.localdate():
         raise ValidationError({"on": "日期不能晚于今天"})
+    if on < member.in_branch_since:
+        raise ValidationError(
+            {"on": f"不能早于转入本支部日期 {member.in_branch_since.isoformat()}"}
+        )
     if to == Status.REMOVED and not note.strip():
         raise ValidationError({"note": "请写明出党的依据（如支部大会决议、上级批复文号）"})
     old = member.status
     member.status, member.status_changed_on = to, on
     member.save(update_fields=["status", "status_changed_on"])
-    ended = _end_positions(member, on)
+    left = _leave(actor, member, on)
     MemberEvent.objects.create(
         member=member, kind=EventKind.STATUS, from_value=old, to_value=to, on=on, note=note
     )
@@ -263,7 +285,7 @@ def member_status_change(
             "status": [Status(old).label, Status(to).label],
             "on": [None, on],
             "note": [None, note],
-            "positions_ended": [None, ended],
+            **left,
         },
     )
     return member
@@ -280,7 +302,9 @@ def member_transfer_out(
     letter_number: str = "",
     note: str = "",
 ) -> Transfer:
-    """组织关系转出: to a branch in zhibu (the member moves there) or to one outside it."""
+    """组织关系转出. To a branch outside zhibu it is done at once; to a branch in zhibu it waits
+    for that branch to accept (``member_transfer_accept``), and the member stays here until then.
+    """
     member = (
         Member.objects.select_for_update(of=("self",)).select_related("branch").get(pk=member.pk)
     )
@@ -296,42 +320,121 @@ def member_transfer_out(
         _check_branch(to_org)
         if to_org.pk == member.branch_id:
             raise ValidationError({"to_org": "转入组织不能是本支部"})
-    old_branch = member.branch
+    if Transfer.objects.pending().filter(member=member).exists():
+        raise ValidationError({"to_org": f"{member.name}已有一份待接收的转出，请先撤回"})
     transfer = Transfer.objects.create(
         member=member,
         direction=TransferDirection.OUT,
         on=on,
-        from_org=old_branch,
+        from_org=member.branch,
         to_org=to_org,
         to_name="" if to_org else to_name.strip(),
         letter_number=letter_number.strip(),
         note=note.strip(),
+        state=TransferState.PENDING if to_org else TransferState.COMPLETED,
     )
-    ended = _end_positions(member, on)
-    if to_org is not None:
-        member.branch, member.group, member.in_branch_since = to_org, None, on
-        member.save(update_fields=["branch", "group", "in_branch_since"])
-        Transfer.objects.create(
-            member=member,
-            direction=TransferDirection.IN,
-            on=on,
-            from_org=old_branch,
-            to_org=to_org,
-            letter_number=letter_number.strip(),
-            note=note.strip(),
-        )
-    else:
-        member.status, member.status_changed_on = Status.TRANSFERRED_OUT, on
-        member.save(update_fields=["status", "status_changed_on"])
-    changes = {
-        "branch": [old_branch.name, transfer.to_label],
+    changes: dict[str, list[Any]] = {
+        "to": [None, transfer.to_label],
         "on": [None, on],
         "letter_number": [None, transfer.letter_number],
-        "positions_ended": [None, ended],
+        "transfer_state": [None, transfer.get_state_display()],
     }
-    audit.record(actor, "member.transfer_out", member, organization=old_branch, changes=changes)
-    if to_org is not None:
-        audit.record(actor, "member.transfer_in", member, organization=to_org, changes=changes)
+    if to_org is None:
+        member.status, member.status_changed_on = Status.TRANSFERRED_OUT, on
+        member.save(update_fields=["status", "status_changed_on"])
+        changes.update(_leave(actor, member, on))
+    audit.record(actor, "member.transfer_out", member, organization=member.branch, changes=changes)
+    return transfer
+
+
+def _pending(transfer: Transfer) -> Transfer:
+    locked = (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("member", "from_org", "to_org")
+        .get(pk=transfer.pk)
+    )
+    if locked.state != TransferState.PENDING:
+        raise ValidationError(
+            {"state": f"这份转接的状态是“{locked.get_state_display()}”，不能再办理"}
+        )
+    return locked
+
+
+@transaction.atomic
+def member_transfer_accept(*, actor: User | None, transfer: Transfer, on: dt.date) -> Member:
+    """The receiving branch accepts: from ``on`` the member belongs to it."""
+    transfer = _pending(transfer)
+    member = Member.objects.select_for_update(of=("self",)).get(pk=transfer.member_id)
+    if on > timezone.localdate():
+        raise ValidationError({"on": "接收日期不能晚于今天"})
+    if on < transfer.on:
+        raise ValidationError({"on": f"接收日期不能早于转出日期 {transfer.on.isoformat()}"})
+    if transfer.to_org is None:  # only transfers inside zhibu wait to be accepted
+        raise ValidationError({"state": "这份转接没有接收的党支部"})
+    left = end_open_positions(Position.objects.filter(member=member), on)
+    old_branch = transfer.from_org
+    member.branch, member.group, member.in_branch_since = transfer.to_org, None, on
+    member.save(update_fields=["branch", "group", "in_branch_since"])
+    transfer.state, transfer.decided_on = TransferState.COMPLETED, on
+    transfer.save(update_fields=["state", "decided_on"])
+    Transfer.objects.create(
+        member=member,
+        direction=TransferDirection.IN,
+        on=on,
+        from_org=old_branch,
+        to_org=transfer.to_org,
+        letter_number=transfer.letter_number,
+        note=transfer.note,
+    )
+    audit.record(
+        actor,
+        "member.transfer_in",
+        member,
+        organization=transfer.to_org,
+        changes={
+            "from": [None, old_branch.name if old_branch else ""],
+            "on": [None, on],
+            "letter_number": [None, transfer.letter_number],
+            "positions_ended": [None, left],
+        },
+    )
+    return member
+
+
+@transaction.atomic
+def member_transfer_reject(
+    *, actor: User | None, transfer: Transfer, on: dt.date, reason: str
+) -> Transfer:
+    """The receiving branch sends the letter back; 不得无故拒收, so a reason is required."""
+    transfer = _pending(transfer)
+    if not reason.strip():
+        raise ValidationError({"reason": "请写明退回的理由（无正当理由不得拒收）"})
+    transfer.state, transfer.decided_on = TransferState.REJECTED, on
+    transfer.decision_note = reason.strip()
+    transfer.save(update_fields=["state", "decided_on", "decision_note"])
+    audit.record(
+        actor,
+        "member.transfer_reject",
+        transfer.member,
+        organization=transfer.to_org,
+        changes={"reason": [None, reason.strip()], "on": [None, on]},
+    )
+    return transfer
+
+
+@transaction.atomic
+def member_transfer_cancel(*, actor: User | None, transfer: Transfer) -> Transfer:
+    """The sending branch withdraws a transfer the receiving branch has not yet accepted."""
+    transfer = _pending(transfer)
+    transfer.state, transfer.decided_on = TransferState.CANCELLED, timezone.localdate()
+    transfer.save(update_fields=["state", "decided_on"])
+    audit.record(
+        actor,
+        "member.transfer_cancel",
+        transfer.member,
+        organization=transfer.from_org,
+        changes={"to": [transfer.to_label, None]},
+    )
     return transfer
 
 
@@ -356,20 +459,20 @@ def member_transfer_in(
     v["in_branch_since"] = on
     existing = Member.objects.with_id_number(rules.normalize_id(v.get("id_number") or "")).first()
     if existing is not None and existing.is_current:
+        # Never name the branch: the person may be in one the actor has no business knowing.
         raise ValidationError(
-            {"id_number": f"此人仍在系统花名册中（{existing.branch.name}），请由原支部办理转出"}
+            {"id_number": "此人仍在系统花名册中，请由其所在党支部办理组织关系转出"}
         )
     if existing is not None and existing.status != Status.TRANSFERRED_OUT:
-        raise ValidationError(
-            {"id_number": f"此人的状态为“{existing.get_status_display()}”，不能转入"}
-        )
+        raise ValidationError({"id_number": "此人的党籍状态不允许转入，请与上级党委联系"})
+    if existing is not None and existing.status_changed_on and on < existing.status_changed_on:
+        raise ValidationError({"on": "转入日期不能早于此人上次转出的日期"})
     if existing is not None:
         groups = _groups_of(branch)
         vv = _normalized(v, branch)
         vv["category"] = vv.get("category") or existing.category
-        _raise_problems(
-            rules.member_problems(vv, today=timezone.localdate(), groups=frozenset(groups))
-        )
+        today = timezone.localdate()
+        _raise_problems(rules.member_problems(vv, today=today, groups=frozenset(groups)))
         before = existing.audit_values()
         existing.branch, existing.category = branch, vv["category"]
         _apply(existing, vv, groups)
@@ -378,7 +481,16 @@ def member_transfer_in(
             Status.ACTIVE,
             on,
         )
-        existing.save()
+        existing.save(
+            update_fields=[
+                *APPLIED_FIELDS,
+                "in_branch_since",
+                "branch",
+                "category",
+                "status",
+                "status_changed_on",
+            ]
+        )
         member = existing
         changes = audit.diff(before, member.audit_values())
     else:
@@ -437,8 +549,14 @@ def roster_check(
     rows: Iterable[tuple[int, Mapping[str, Any]]],
     header_errors: Sequence[tuple[int, str, str]] = (),
 ) -> tuple[ImportResult, list[dict[str, Any]]]:
-    """Validate every row; cross-row duplicates and the existing roster are checked here."""
+    """Validate every row; cross-row duplicates and the existing roster are checked here.
+
+    With a wrong header row the rows are not checked: every row would only repeat the header's
+    problem (a missing 身份证号 column is 40,000 "必填" lines).
+    """
     result = ImportResult(errors=list(header_errors))
+    if header_errors:
+        return result, []
     today = timezone.localdate()
     groups = frozenset(_groups_of(branch))
     clean: list[dict[str, Any]] = []
@@ -476,7 +594,6 @@ def roster_check(
     return result, clean
 
 
-@transaction.atomic
 def roster_import(
     *,
     actor: User | None,
@@ -485,7 +602,12 @@ def roster_import(
     header_errors: Sequence[tuple[int, str, str]] = (),
     dry_run: bool = False,
 ) -> ImportResult:
-    """Import a roster: every row valid and all written, or nothing written at all."""
+    """Import a roster: every row valid and all written, or nothing written at all.
+
+    Checking runs before the write transaction, so a big file does not hold the database's
+    write lock (on SQLite, the whole site's) while it is read; the transaction then re-checks
+    the one thing that can change meanwhile, the IDs already on a roster.
+    """
     _check_branch(branch)
     result, clean = roster_check(branch=branch, rows=rows, header_errors=header_errors)
     if not result.ok or dry_run:
@@ -497,9 +619,35 @@ def roster_import(
         _apply(member, v, groups)
         member.in_branch_since = v["in_branch_since"]
         members.append(member)
+    with transaction.atomic():
+        _roster_write(actor, branch, members, [v["_row"] for v in clean], result)
+    return result
+
+
+def _roster_write(
+    actor: User | None,
+    branch: Organization,
+    members: list[Member],
+    row_numbers: list[int],
+    result: ImportResult,
+) -> None:
+    hashes = [m.id_number_hash for m in members]
+    taken: set[str] = set()
+    for start in range(0, len(hashes), 500):
+        taken.update(
+            Member.objects.filter(id_number_hash__in=hashes[start : start + 500]).values_list(
+                "id_number_hash", flat=True
+            )
+        )
+    if taken:  # written by someone else since the check: report, write nothing
+        for n, m in zip(row_numbers, members, strict=True):
+            if m.id_number_hash in taken:
+                result.errors.append(
+                    (n, "身份证号", "该身份证号刚被登记到系统花名册中，请核对后重试")
+                )
+        return
     insert_many(Member, members)
     pks: dict[str, int] = {}
-    hashes = [m.id_number_hash for m in members]
     for start in range(0, len(hashes), 500):
         pks.update(
             Member.objects.filter(id_number_hash__in=hashes[start : start + 500]).values_list(
@@ -522,12 +670,14 @@ def roster_import(
             "roster.import",
             branch,
             organization=branch,
-            changes={"rows": [None, result.rows], "counts": [None, dict(result.counts)]},
+            changes={
+                "rows": [None, result.rows],
+                "counts": [None, {Category(k).label: n for k, n in result.counts.items()}],
+            },
         )
     )
     audit.record_many(actor, events)
     result.written = True
-    return result
 
 
 @transaction.atomic

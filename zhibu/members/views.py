@@ -10,13 +10,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhibu.accounts import services as account_services
-from zhibu.accounts.access import get_member_or_404, get_org_or_404, scope_for
+from zhibu.accounts.access import (
+    get_member_or_404,
+    get_org_or_404,
+    get_transfer_or_404,
+    scope_for,
+)
 from zhibu.accounts.forms import AccountCreateForm, PasswordResetForm
 from zhibu.accounts.models import User
 from zhibu.core import crypto
@@ -24,7 +30,14 @@ from zhibu.core.forms import add_service_errors
 from zhibu.core.http import Request
 from zhibu.core.models import AuditEvent
 from zhibu.members import forms, roster, rules, services
-from zhibu.members.models import Member, MemberQuerySet, Status
+from zhibu.members.models import (
+    Member,
+    MemberQuerySet,
+    Status,
+    Transfer,
+    TransferDirection,
+    TransferState,
+)
 from zhibu.orgs.models import Organization, OrgKind, Position, subtree_q
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,19 +54,16 @@ def _roster(org: Organization) -> MemberQuerySet:
     if org.kind == OrgKind.BRANCH:
         return Member.objects.filter(branch=org)
     if org.kind == OrgKind.GROUP:
-        return Member.objects.filter(group=org)
+        return Member.objects.filter(group=org, branch_id=org.parent_id)
     return Member.objects.filter(branch__in=Organization.objects.filter(subtree_q(org.path)))
 
 
-def _search(qs: MemberQuerySet, text: str) -> MemberQuerySet:
-    """Name contains; an ID number or a phone number matches exactly (by keyed hash)."""
-    text = text.strip()
-    normalized = rules.normalize_id(text)
-    if len(normalized) == 18:
-        return qs.filter(id_number_hash=crypto.keyed_hash(normalized, purpose="id_number"))
-    if text.isdigit() and len(text) == 11:
-        return qs.filter(phone_hash=crypto.keyed_hash(text, purpose="phone"))
-    return qs.filter(name__contains=text)
+def _find(qs: MemberQuerySet, text: str) -> MemberQuerySet:
+    """Exact match on a full ID number or phone number, by keyed hash."""
+    text = rules.normalize_id(text)
+    if len(text) == 18:
+        return qs.filter(id_number_hash=crypto.keyed_hash(text, purpose="id_number"))
+    return qs.filter(phone_hash=crypto.keyed_hash(rules.normalize_phone(text), purpose="phone"))
 
 
 @require_GET
@@ -66,6 +76,12 @@ def member_list(request: Request, code: str) -> HttpResponse:
     status = filters.get("status") or ""
     if status == "all":
         pass
+    elif status == "transferred_out" and org.kind == OrgKind.BRANCH:
+        # Those who left for another branch in zhibu are that branch's now, but they left here.
+        moved = Transfer.objects.filter(
+            from_org=org, direction=TransferDirection.OUT, state=TransferState.COMPLETED
+        ).values("member")
+        qs = Member.objects.filter(Q(branch=org, status=Status.TRANSFERRED_OUT) | Q(pk__in=moved))
     elif status == "ended":
         qs = qs.filter(status__in=[Status.DECEASED, Status.REMOVED])
     else:
@@ -75,7 +91,7 @@ def member_list(request: Request, code: str) -> HttpResponse:
     if filters.get("group"):
         qs = qs.filter(group_id=filters["group"])
     if filters.get("q"):
-        qs = _search(qs, filters["q"])
+        qs = qs.filter(name__contains=filters["q"].strip())
     # Sort and slice the keys only, then load the page's rows: sorting a county's 40,000 full
     # rows (encrypted fields included) in SQLite's temporary B-tree cost ~45 ms a page.
     keys = qs.order_by("name", "pk").values_list("pk", flat=True)
@@ -95,6 +111,11 @@ def member_list(request: Request, code: str) -> HttpResponse:
         "form": form,
         "page": page,
         "members": members,
+        "waiting": (
+            Transfer.objects.pending().filter(to_org=org).count()
+            if org.kind == OrgKind.BRANCH
+            else 0
+        ),
         "groups": groups,
         "filters": filters,
     }
@@ -115,6 +136,7 @@ def _detail_context(request: Request, member: Member) -> dict[str, object]:
         .select_related("organization")
         .order_by("-started_on"),
         "transfers": member.transfers.select_related("from_org", "to_org"),
+        "pending_transfer": member.transfers.pending().select_related("to_org").first(),
         "events": member.events.all(),
         "account": User.objects.filter(member=member).first(),
         "today": today,
@@ -150,6 +172,8 @@ def _branch_for_writes(request: Request, code: str) -> Organization:
     org = get_org_or_404(request.user, code, manage=True)
     if org.kind != OrgKind.BRANCH:
         raise PermissionDenied("党员登记在党支部：请先进入具体的党支部")
+    if org.is_closed:
+        raise PermissionDenied(f"{org.name}已撤销，不能再登记或转入人员")
     request.current_org = org
     return org
 
@@ -391,3 +415,114 @@ def export_roster(request: Request, code: str) -> HttpResponse:
         actor=request.user, organization=org, members=members.iterator(chunk_size=2000)
     )
     return _xlsx(data, f"{org.code}-花名册-{timezone.localdate().isoformat()}.xlsx")
+
+
+# --- Transfers between branches in zhibu: the receiving branch accepts ----------------------
+
+
+@require_GET
+def transfers(request: Request, code: str) -> HttpResponse:
+    """Letters addressed to this branch: waiting ones first, then the last decided."""
+    branch = _branch_for_writes(request, code)
+    incoming = Transfer.objects.filter(to_org=branch, direction=TransferDirection.OUT)
+    outgoing = Transfer.objects.filter(from_org=branch, direction=TransferDirection.OUT)
+    related = ("member", "from_org", "to_org")
+    context = {
+        "org": branch,
+        "waiting": incoming.pending().select_related(*related).order_by("on", "pk"),
+        "sent": outgoing.pending().select_related(*related).order_by("on", "pk"),
+        "decided": (incoming | outgoing)
+        .exclude(state=TransferState.PENDING)
+        .select_related(*related)
+        .order_by("-decided_on", "-pk")[:20],
+    }
+    return render(request, "members/transfers.html", context)
+
+
+def _transfer_action(
+    request: Request,
+    pk: int,
+    side: str,
+    form_class: type[forms.forms.Form],
+    act: Callable[..., object],
+    title: str,
+    done: str,
+) -> HttpResponse:
+    transfer = get_transfer_or_404(request.user, pk, side=side)
+    org = transfer.to_org if side == "to" else transfer.from_org
+    request.current_org = org
+    form = form_class(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(actor=request.user, transfer=transfer, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done.format(name=transfer.member.name))
+            return redirect("members:transfers", code=org.code) if org else redirect("core:home")
+    return render(
+        request,
+        "members/transfer_decide.html",
+        {
+            "form": form,
+            "transfer": transfer,
+            "org": org,
+            "title": title.format(name=transfer.member.name),
+            "side": side,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def transfer_accept(request: Request, pk: int) -> HttpResponse:
+    return _transfer_action(
+        request,
+        pk,
+        "to",
+        forms.TransferDecisionForm,
+        services.member_transfer_accept,
+        "接收{name}的组织关系",
+        "已接收{name}，现为本支部党员",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def transfer_reject(request: Request, pk: int) -> HttpResponse:
+    return _transfer_action(
+        request,
+        pk,
+        "to",
+        forms.TransferRejectForm,
+        services.member_transfer_reject,
+        "退回{name}的组织关系介绍信",
+        "已退回{name}的组织关系介绍信",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def transfer_cancel(request: Request, pk: int) -> HttpResponse:
+    return _transfer_action(
+        request,
+        pk,
+        "from",
+        forms.forms.Form,
+        lambda *, actor, transfer: services.member_transfer_cancel(actor=actor, transfer=transfer),
+        "撤回{name}的组织关系转出",
+        "已撤回{name}的转出，其仍为本支部党员",
+    )
+
+
+@require_POST
+def find(request: Request, code: str) -> HttpResponse:
+    """Look a person up by full ID or phone number: by POST, so the number stays out of URLs,
+    browser history and access logs."""
+    org = get_org_or_404(request.user, code, manage=True)
+    text = request.POST.get("number", "").strip()
+    found = list(_find(_roster(org), text)[:2]) if text else []
+    if len(found) == 1:
+        return redirect("members:detail", pk=found[0].pk)
+    messages.error(
+        request,
+        "没有找到这个身份证号或手机号对应的人员" if text else "请输入完整的身份证号或手机号",
+    )
+    return redirect("members:list", code=org.code)

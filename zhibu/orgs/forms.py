@@ -8,6 +8,7 @@ from django import forms
 
 from zhibu.core.forms import DateInput, choice
 from zhibu.members.models import Member
+from zhibu.orgs import rules
 from zhibu.orgs.models import Organization, OrgKind, Role, UnitType
 
 
@@ -30,12 +31,9 @@ class OrganizationForm(forms.Form):
     def __init__(self, *args: Any, parent: Organization | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if parent is not None:
-            allowed = {
-                OrgKind.COMMITTEE: [OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH],
-                OrgKind.GENERAL_BRANCH: [OrgKind.GENERAL_BRANCH, OrgKind.BRANCH],
-                OrgKind.BRANCH: [OrgKind.GROUP],
-            }.get(OrgKind(parent.kind), [])
-            choice(self, "kind").choices = [(k.value, k.label) for k in allowed]
+            choice(self, "kind").choices = [
+                (k.value, k.label) for k in OrgKind if parent.kind in rules.ALLOWED_PARENTS[k.value]
+            ]
 
 
 class OrganizationEditForm(forms.Form):
@@ -48,6 +46,12 @@ class OrganizationEditForm(forms.Form):
     term_started_on = forms.DateField(
         label="本届任期开始", required=False, widget=DateInput(), help_text="用于换届提醒"
     )
+
+    def __init__(self, *args: Any, by_parent: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not by_parent:
+            del self.fields["unit_type"]
+            del self.fields["term_started_on"]
 
 
 class MoveForm(forms.Form):

@@ -105,6 +105,11 @@ class Organization(models.Model):
                 | Q(closed_on__gte=models.F("founded_on")),
                 name="org_closed_after_founded",
             ),
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                condition=Q(closed_on__isnull=True),
+                name="org_open_sibling_names_unique",
+            ),
         ]
 
     def __str__(self) -> str:

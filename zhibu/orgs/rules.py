@@ -69,6 +69,15 @@ def rebase(path: str, old_prefix: str, new_prefix: str) -> str:
     return new_prefix + path[len(old_prefix) :]
 
 
+def position_end_date(started: dt.date, on: dt.date) -> dt.date:
+    """The first day out of office for a position ended ``on`` that day.
+
+    A position always lasts at least one day, so one begun and ended on the same day (a
+    correction) ends the day after it began.
+    """
+    return max(on, started + dt.timedelta(days=1))
+
+
 def ancestor_ids(path: str) -> list[int]:
     """Ids on the path from the root down to the node itself."""
     return [int(p) for p in path.strip("/").split("/") if p]

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
@@ -54,6 +54,18 @@ def _check_placement(kind: str, parent: Organization | None) -> None:
         raise ValidationError({"parent": f"上级组织“{parent.name}”已撤销"})
 
 
+def _check_sibling_name(
+    name: str, parent: Organization | None, exclude_pk: int | None = None
+) -> None:
+    """Two open organizations under one parent never share a name (党小组 are chosen by name)."""
+    siblings = Organization.objects.current().filter(parent=parent, name=name)
+    if exclude_pk is not None:
+        siblings = siblings.exclude(pk=exclude_pk)
+    if siblings.exists():
+        where = f"“{parent.name}”下" if parent else "最上级"
+        raise ValidationError({"name": f"{where}已有名为“{name}”的组织"})
+
+
 def _check_unit_type(kind: str, unit_type: str) -> None:
     if unit_type and unit_type not in UnitType.values:
         raise ValidationError({"unit_type": "单位类型应为 村、社区、机关、企业、学校、其他 之一"})
@@ -90,7 +102,11 @@ def organization_create(
         errors["founded_on"] = "成立日期不能晚于今天"
     if errors:
         raise ValidationError(errors)
+    if parent is not None:
+        # Lock the parent so a concurrent move cannot change the path we build on.
+        parent = Organization.objects.select_for_update().get(pk=parent.pk)
     _check_placement(kind, parent)
+    _check_sibling_name(name, parent)
     _check_unit_type(kind, unit_type)
     if kind == OrgKind.BRANCH and not unit_type:
         # A branch's unit type sets its committee's term; default to the parent's.
@@ -136,6 +152,7 @@ def organization_update(
         raise ValidationError({"founded_on": "成立日期不能晚于今天"})
     if term_started_on and term_started_on > timezone.localdate():
         raise ValidationError({"term_started_on": "任期开始日期不能晚于今天"})
+    _check_sibling_name(name.strip(), org.parent, exclude_pk=org.pk)
     org.name, org.short_name = name.strip(), short_name.strip()
     org.unit_type, org.founded_on, org.term_started_on = unit_type, founded_on, term_started_on
     org.full_clean(exclude=["path", "code"])
@@ -151,10 +168,20 @@ def organization_move(
     *, actor: User | None, organization: Organization, new_parent: Organization | None
 ) -> Organization:
     """Put an organization (and its whole subtree) under a new parent, in one transaction."""
-    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    # Lock both rows, in a fixed order, and read fresh paths: a concurrent move could otherwise
+    # slip the new parent under this subtree between the cycle check and the update.
+    ids = sorted({organization.pk} | ({new_parent.pk} if new_parent else set()))
+    locked = {o.pk: o for o in Organization.objects.select_for_update().filter(pk__in=ids)}
+    org = locked[organization.pk]
+    new_parent = locked[new_parent.pk] if new_parent is not None else None
+    if org.kind == OrgKind.GROUP and new_parent != org.parent:
+        raise ValidationError(
+            {"parent": "党小组不能调到其他党支部：请在那个党支部建立党小组，再调整党员"}
+        )
     if new_parent is not None and rules.would_cycle(org.path, new_parent.path):
         raise ValidationError({"parent": "不能把组织移到它自己或它的下级组织之下"})
     _check_placement(org.kind, new_parent)
+    _check_sibling_name(org.name, new_parent, exclude_pk=org.pk)
     old_parent_name = org.parent.name if org.parent else None
     old_prefix = org.path
     new_prefix = rules.child_path(new_parent.path if new_parent else None, org.pk)
@@ -201,9 +228,7 @@ def organization_close(
         raise ValidationError({"closed_on": f"还有 {members} 名在册人员，请先转出或调整"})
     org.closed_on = closed_on
     org.save(update_fields=["closed_on"])
-    ended = Position.objects.filter(organization=org, ended_on__isnull=True).update(
-        ended_on=max(closed_on, timezone.localdate())
-    )
+    ended = end_open_positions(Position.objects.filter(organization=org), closed_on)
     audit.record(
         actor,
         "org.close",
@@ -219,6 +244,16 @@ def organization_close(
 
 
 # --- Positions ------------------------------------------------------------------------------
+
+
+def end_open_positions(positions: models.QuerySet[Position], on: dt.date) -> int:
+    """End the open ones among ``positions`` on ``on`` (a day after the start at the earliest)."""
+    count = 0
+    for position in positions.filter(ended_on__isnull=True).select_for_update(of=("self",)):
+        position.ended_on = rules.position_end_date(position.started_on, on)
+        position.save(update_fields=["ended_on"])
+        count += 1
+    return count
 
 
 def _check_role(member: Member, organization: Organization, role: str) -> None:
@@ -238,6 +273,10 @@ def _check_role(member: Member, organization: Organization, role: str) -> None:
         raise ValidationError({"member": f"{member.name}不是{organization.name}的成员"})
     if organization.kind == OrgKind.BRANCH and member.branch_id != organization.pk:
         raise ValidationError({"member": f"{member.name}不是{organization.name}的党员"})
+    if organization.kind in (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH) and not rules.is_in_subtree(
+        member.branch.path, organization.path
+    ):
+        raise ValidationError({"member": f"{member.name}不在{organization.name}所辖的党组织中"})
 
 
 @transaction.atomic

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -110,11 +112,19 @@ def create(request: Request, code: str) -> HttpResponse:
 def edit(request: Request, code: str) -> HttpResponse:
     org = get_org_or_404(request.user, code, manage=True)
     request.current_org = org
+    # The unit type and the term decide the warnings the committee above checks the branch
+    # by; only that committee may change them.
+    by_parent = org.parent is None or scope_for(request.user).can_manage_org(org.parent)
     initial = {f: getattr(org, f) for f in forms.OrganizationEditForm.base_fields}
-    form = forms.OrganizationEditForm(request.POST or None, initial=initial)
+    form = forms.OrganizationEditForm(request.POST or None, initial=initial, by_parent=by_parent)
     if request.method == "POST" and form.is_valid():
+        values: dict[str, Any] = {
+            "unit_type": org.unit_type,
+            "term_started_on": org.term_started_on,
+        }
+        values.update(form.cleaned_data)
         try:
-            services.organization_update(actor=request.user, organization=org, **form.cleaned_data)
+            services.organization_update(actor=request.user, organization=org, **values)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

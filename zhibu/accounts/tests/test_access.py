@@ -23,7 +23,7 @@ def test_it_scopes_members_by_role(cast: Cast) -> None:
     b1 = {"石书记", "梅党员", "裴同志", "艾积极"}
     assert names(Member.objects.visible_to(cast.secretary)) == b1
     assert names(Member.objects.managed_by(cast.secretary)) == b1
-    everyone_below = b1 | {"程组织", "欧邻支"}
+    everyone_below = b1 | {"程组织", "欧邻支", "童调动"}
     assert names(Member.objects.visible_to(cast.committee_officer)) == everyone_below
     # A party member knows who is in the branch; an activist only themselves.
     assert names(Member.objects.visible_to(cast.member)) == b1

@@ -20,6 +20,7 @@ LOGIN = "login"  # expected: redirect to the login page
 # Targets, all inside 第一党支部 (T-B1) unless said otherwise.
 B1 = lambda c: {"code": c.branch.code}  # noqa: E731
 PEER = lambda c: {"pk": c.peer.pk}  # noqa: E731
+INCOMING = lambda c: {"pk": c.incoming.pk}  # noqa: E731
 NONE: Callable[[Cast], dict[str, Any]] = lambda c: {}  # noqa: E731
 
 # Branch management pages: the branch's officers and the committee above; the branch's own
@@ -47,6 +48,19 @@ RECORD = {
 # Only the committee above the branch may move or close it.
 PARENT_MGMT = {**BRANCH_MGMT, "secretary": 403}
 EVERYONE = {role: 200 for role in ROLES} | {"anonymous": LOGIN}
+POST_ONLY = {role: 405 for role in ROLES} | {"anonymous": LOGIN}
+# A letter to 第一党支部: its officers act on it; the sending branch's officers (the committee,
+# which manages both) may withdraw it; no one else learns it exists.
+RECEIVE = {
+    "anonymous": LOGIN,
+    "outsider": 404,
+    "activist": 404,
+    "member": 404,
+    "other": 404,
+    "secretary": 200,
+    "committee_officer": 200,
+}
+WITHDRAW = {**RECEIVE, "secretary": 403}
 PUBLIC = {role: 200 for role in ROLES}
 OFFICERS = {
     "anonymous": LOGIN,
@@ -90,6 +104,11 @@ MATRIX: dict[str, tuple[Callable[[Cast], dict[str, Any]], dict[str, Any]]] = {
     "members:status": (PEER, RECORD),
     "members:transfer_out": (PEER, RECORD),
     "members:account": (PEER, RECORD),
+    "members:find": (B1, POST_ONLY),
+    "members:transfers": (B1, BRANCH_MGMT),
+    "members:transfer_accept": (INCOMING, RECEIVE),
+    "members:transfer_reject": (INCOMING, RECEIVE),
+    "members:transfer_cancel": (INCOMING, WITHDRAW),
 }
 # Admin is Django's own; tested separately (superusers only).
 SKIP_NAMESPACES = {"admin"}
@@ -131,7 +150,7 @@ def test_it_answers_each_role_as_expected(name: str, cast: Cast, client_as: Any)
     assert got == {role: expected[role] for role in ROLES}
 
 
-@pytest.mark.parametrize("name", sorted(n for n in MATRIX if n != "accounts:logout"))
+@pytest.mark.parametrize("name", sorted(n for n, (_, e) in MATRIX.items() if 200 in e.values()))
 def test_it_refuses_a_wrong_method(name: str, cast: Cast, client_as: Any) -> None:
     kwargs_of, expected = MATRIX[name]
     allowed_role = next(r for r in reversed(ROLES) if expected[r] == 200)

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from zhibu.conftest import Cast
 from zhibu.core import audit
@@ -80,10 +79,18 @@ def test_it_records_before_and_after_with_personal_fields_masked(cast: Cast) -> 
 
 
 def test_it_writes_nothing_when_the_service_fails(db: Any) -> None:
+    """The service's own transaction: a failure after its write leaves neither row nor event."""
+    from unittest import mock
+
+    from zhibu.orgs.models import Organization
+
     before = AuditEvent.objects.count()
-    with pytest.raises(Exception), transaction.atomic():  # noqa: B017, PT011
+    with (
+        mock.patch("zhibu.orgs.services.audit.record", side_effect=RuntimeError("boom")),
+        pytest.raises(RuntimeError),
+    ):
         organization_create(actor=None, code="OK1", name="好", kind="committee")
-        raise RuntimeError("boom")
+    assert not Organization.objects.filter(code="OK1").exists()
     assert AuditEvent.objects.count() == before
     head = AuditChainHead.objects.filter(pk=1).first()  # a flushed test database has none
     assert (head.seq if head else 0) == before
@@ -111,3 +118,45 @@ def test_it_labels_history_rows_in_chinese_per_object(cast: Cast) -> None:
     ]
     assert any(label == "名称" for label, _, _ in org_event.change_rows)
     assert member_event.verb_label == "登记人员"
+
+
+def test_it_keeps_phone_usernames_masked_in_the_trail(cast: Cast) -> None:
+    from django.test import Client
+
+    from zhibu.accounts.services import account_create
+
+    account_create(
+        actor=cast.secretary, member=cast.peer, username="13912345678", password="Peer#2026x"
+    )
+    created = AuditEvent.objects.filter(verb="account.create").latest("seq")
+    assert created.changes["username"] == [None, "139****5678"]
+    assert "13912345678" not in created.object_label + created.actor_label
+    Client().post("/accounts/login/", {"username": "13912345678", "password": "wrong"})
+    Client().post("/accounts/login/", {"username": "MyPassw0rd!", "password": "x"})
+    failed = list(AuditEvent.objects.filter(verb="account.login_failed").order_by("seq"))
+    assert [e.changes["username"][1] for e in failed[-2:]] == ["139****5678", "不存在的用户名"]
+    assert all("13912345678" not in str(e.changes) for e in AuditEvent.objects.all())
+
+
+def test_it_notices_a_deleted_chain_head(cast: Cast) -> None:
+    AuditChainHead.objects.all().delete()
+    code, message = verify_cli()
+    assert code == 1 and "链头记录缺失" in message
+
+
+def test_it_verifies_only_up_to_the_head_it_read_first(cast: Cast) -> None:
+    """Events appended while verifying belong to the next run, not to a false alarm."""
+    from unittest import mock
+
+    head = AuditChainHead.objects.get(pk=1)
+    real = AuditChainHead.objects.filter
+
+    def head_then_append(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        first = result.first()
+        organization_create(actor=None, code="LATE", name="迟到", kind="committee")  # appended now
+        return mock.Mock(first=lambda: first)
+
+    with mock.patch.object(AuditChainHead.objects, "filter", side_effect=head_then_append):
+        result = audit.verify()
+    assert result.ok and result.count == head.seq

@@ -270,4 +270,32 @@ def test_it_exits_1_with_row_lines_from_the_command_line(
     )
     again = zhibu("import-members", str(good), "--org", "B")
     assert again.returncode == 1 and "已在系统花名册中" in again.stderr
+    assert again.stderr.strip().splitlines() == [
+        "第2行 身份证号: 该身份证号已在系统花名册中；如是转入人员，请办理组织关系转入",
+        "第3行 身份证号: 该身份证号已在系统花名册中；如是转入人员，请办理组织关系转入",
+    ]
     assert zhibu("import-members", str(good), "--org", "C").returncode == 1
+
+
+def test_it_reads_starred_headers_and_number_dates(cast: Cast) -> None:
+    header = ["姓名*", "身份证号*", "人员类别*", "入党日期"]
+    data = xlsx(
+        [["王五", make_id_number(dt.date(1985, 3, 7), 31), "预备党员", 20260105]], header=header
+    )
+    result = run(cast, data)
+    assert result.ok, result.error_lines()
+    assert Member.objects.get(name="王五").joined_on == dt.date(2026, 1, 5)
+
+
+def test_it_stops_at_a_wrong_header_instead_of_failing_every_row(cast: Cast) -> None:
+    data = xlsx([row("王一", 1)[:1], row("李二", 2)[:1]], header=["姓名"])
+    assert run(cast, data).error_lines() == [
+        "第1行 身份证号: 缺少必填列",
+        "第1行 人员类别: 缺少必填列",
+    ]
+
+
+def test_it_names_categories_in_chinese_in_the_history(cast: Cast) -> None:
+    run(cast, xlsx(GOOD_ROWS))
+    counts = AuditEvent.objects.get(verb="roster.import").changes["counts"][1]
+    assert counts == {"正式党员": 1, "预备党员": 1, "入党积极分子": 1}

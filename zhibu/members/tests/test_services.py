@@ -83,9 +83,9 @@ def test_it_registers_members_only_in_branches(cast: Cast) -> None:
         services.member_create(actor=None, branch=cast.committee, values=member_values())
 
 
-def test_it_transfers_inside_zhibu_and_keeps_history(cast: Cast) -> None:
+def test_it_transfers_inside_zhibu_once_the_receiving_branch_accepts(cast: Cast) -> None:
     peer = cast.peer
-    services.member_transfer_out(
+    transfer = services.member_transfer_out(
         actor=cast.secretary,
         member=peer,
         on=dt.date(2026, 10, 1),
@@ -93,12 +93,21 @@ def test_it_transfers_inside_zhibu_and_keeps_history(cast: Cast) -> None:
         letter_number="组转〔2026〕12号",
     )
     peer.refresh_from_db()
-    assert (
-        peer.branch == cast.sibling
-        and peer.status == "active"
-        and peer.in_branch_since == dt.date(2026, 10, 1)
-    )
-    assert Transfer.objects.filter(member=peer).count() == 2  # out of one branch, into the other
+    # Until received, the old branch stays responsible (RULES.md §9).
+    assert transfer.state == "pending" and peer.branch == cast.branch and peer.status == "active"
+    with pytest.raises(ValidationError, match="已有一份待接收的转出"):
+        services.member_transfer_out(
+            actor=None, member=peer, on=dt.date(2026, 10, 2), to_name="别处"
+        )
+    with pytest.raises(ValidationError, match="接收日期不能早于转出日期"):
+        services.member_transfer_accept(actor=None, transfer=transfer, on=dt.date(2026, 9, 30))
+    services.member_transfer_accept(actor=cast.other, transfer=transfer, on=dt.date(2026, 10, 8))
+    peer.refresh_from_db()
+    assert peer.branch == cast.sibling and peer.group is None
+    assert peer.in_branch_since == dt.date(2026, 10, 8)
+    assert Transfer.objects.filter(member=peer, direction="in", from_org=cast.branch).exists()
+    with pytest.raises(ValidationError, match="这份转接的状态是“已完成”"):
+        services.member_transfer_accept(actor=None, transfer=transfer, on=dt.date(2026, 10, 9))
     verbs = set(
         AuditEvent.objects.for_object("members.member", peer.pk).values_list("verb", flat=True)
     )
@@ -106,6 +115,33 @@ def test_it_transfers_inside_zhibu_and_keeps_history(cast: Cast) -> None:
     # The old branch's history keeps the event; the new branch's shows the arrival.
     assert AuditEvent.objects.filter(organization=cast.branch, verb="member.transfer_out").exists()
     assert AuditEvent.objects.filter(organization=cast.sibling, verb="member.transfer_in").exists()
+
+
+def test_it_needs_a_reason_to_send_a_transfer_back(cast: Cast) -> None:
+    transfer = services.member_transfer_out(
+        actor=None, member=cast.peer, on=dt.date(2026, 10, 1), to_org=cast.sibling
+    )
+    with pytest.raises(ValidationError, match="请写明退回的理由"):
+        services.member_transfer_reject(
+            actor=None, transfer=transfer, on=dt.date(2026, 10, 2), reason=" "
+        )
+    services.member_transfer_reject(
+        actor=None, transfer=transfer, on=dt.date(2026, 10, 2), reason="介绍信抬头有误"
+    )
+    transfer.refresh_from_db()
+    assert (transfer.state, transfer.decision_note) == ("rejected", "介绍信抬头有误")
+    assert Member.objects.get(pk=cast.peer.pk).branch == cast.branch
+
+
+def test_it_lets_the_sender_withdraw_a_pending_transfer(cast: Cast) -> None:
+    transfer = services.member_transfer_out(
+        actor=None, member=cast.peer, on=dt.date(2026, 10, 1), to_org=cast.sibling
+    )
+    services.member_transfer_cancel(actor=None, transfer=transfer)
+    assert Transfer.objects.get(pk=transfer.pk).state == "cancelled"
+    services.member_transfer_out(
+        actor=None, member=cast.peer, on=dt.date(2026, 10, 3), to_org=cast.sibling
+    )
 
 
 def test_it_transfers_out_of_zhibu_and_ends_positions(cast: Cast) -> None:
@@ -136,7 +172,7 @@ def test_it_brings_back_a_member_who_left(cast: Cast) -> None:
 
 
 def test_it_refuses_a_transfer_in_of_someone_still_on_a_roster(cast: Cast) -> None:
-    with pytest.raises(ValidationError, match="仍在系统花名册中"):
+    with pytest.raises(ValidationError, match="仍在系统花名册中，请由其所在党支部办理") as info:
         services.member_transfer_in(
             actor=None,
             branch=cast.sibling,
@@ -144,6 +180,7 @@ def test_it_refuses_a_transfer_in_of_someone_still_on_a_roster(cast: Cast) -> No
             from_name="x",
             values={**member_values(), "id_number": cast.peer.id_number},
         )
+    assert "第一党支部" not in str(info.value)  # never say which branch holds the person
 
 
 @pytest.mark.parametrize(
@@ -193,3 +230,40 @@ def test_it_requires_a_basis_for_removal(cast: Cast) -> None:
         actor=None, member=cast.peer, to="deceased", on=dt.date(2026, 1, 1)
     )
     assert Member.objects.get(pk=cast.peer.pk).status == "deceased"
+
+
+def test_it_ends_a_position_begun_the_same_day(cast: Cast) -> None:
+    from zhibu.orgs.services import position_assign
+
+    today = dt.date.today()  # noqa: DTZ011
+    p = position_assign(
+        actor=None,
+        member=cast.peer,
+        organization=cast.branch,
+        role="committee_member",
+        started_on=today,
+    )
+    services.member_transfer_out(actor=None, member=cast.peer, on=today, to_name="外地支部")
+    p.refresh_from_db()
+    assert p.ended_on == today + dt.timedelta(days=1)
+
+
+def test_it_switches_off_the_login_of_someone_who_leaves(cast: Cast) -> None:
+    member = cast.member.member
+    assert member is not None
+    services.member_status_change(actor=None, member=member, to="deceased", on=dt.date(2026, 1, 1))
+    cast.member.refresh_from_db()
+    assert not cast.member.is_active
+    assert AuditEvent.objects.filter(verb="account.disable", object_id=str(cast.member.pk)).exists()
+
+
+def test_it_refuses_a_probationary_step_before_eighteen(cast: Cast) -> None:
+    young = services.member_create(
+        actor=None,
+        branch=cast.branch,
+        values=member_values(category="candidate", birth_date=dt.date(2007, 6, 1)),
+    )
+    with pytest.raises(ValidationError, match="接收为预备党员时未满18周岁"):
+        services.member_category_change(
+            actor=None, member=young, to="probationary", on=dt.date(2025, 5, 31)
+        )

@@ -102,8 +102,12 @@ def test_it_refuses_to_move_under_itself() -> None:
 def test_it_refuses_to_move_a_group_out_of_its_branch() -> None:
     root = org("R", "committee")
     grp = org("G", "group", org("B", "branch", root))
-    with pytest.raises(ValidationError, match="党小组只能设在党支部之下"):
+    with pytest.raises(ValidationError, match="党小组不能调到其他党支部"):
         services.organization_move(actor=None, organization=grp, new_parent=root)
+    with pytest.raises(ValidationError, match="党小组不能调到其他党支部"):
+        services.organization_move(
+            actor=None, organization=grp, new_parent=org("B2", "branch", root)
+        )
 
 
 _examples = iter(range(10**6))
@@ -256,3 +260,15 @@ def test_it_exits_1_with_a_message_when_the_cli_breaks_a_rule(
     with pytest.raises(CommandError, match=message):
         call_command("org", "add", *argv)
     assert subprocess and sys  # the exit status 1 is CommandError's; checked end to end in test_cli
+
+
+def test_it_keeps_sibling_names_apart() -> None:
+    root = org("R", "committee")
+    branch = org("B", "branch", root)
+    services.organization_create(
+        actor=None, code="G1", name="第一党小组", kind="group", parent=branch
+    )
+    with pytest.raises(ValidationError, match="“组织B”下已有名为“第一党小组”的组织"):
+        services.organization_create(
+            actor=None, code="G2", name="第一党小组", kind="group", parent=branch
+        )

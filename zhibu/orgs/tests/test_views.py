@@ -25,7 +25,7 @@ def test_it_warns_about_the_branch_structure(cast: Cast, client_as: Any) -> None
         .get(reverse("orgs:detail", args=[cast.sibling.code]))
         .content.decode()
     )
-    assert "正式党员只有 1 人，少于 3 人" in html and "未登记本届任期开始日期" in html
+    assert "正式党员只有 2 人，少于 3 人" in html and "未登记本届任期开始日期" in html
     assert "《中国共产党支部工作条例（试行）》第四条" in html
 
 

@@ -22,7 +22,6 @@ class Command(BaseCommand):
         if result.ok:
             self.stdout.write(f"OK {result.count} events")
             return
-        self.stderr.write(
-            f"FAILED at event #{result.bad_seq}: {result.reason}（之前的 {result.count} 条记录完好）"
-        )
+        where = f" at event #{result.bad_seq}" if result.bad_seq is not None else ""
+        self.stderr.write(f"FAILED{where}: {result.reason}（之前的 {result.count} 条记录完好）")
         sys.exit(1)

@@ -26,6 +26,8 @@ class Command(BaseCommand):
             raise CommandError(f"找不到编码为“{opts['org']}”的组织")
         if branch.kind != "branch":
             raise CommandError(f"“{branch.name}”不是党支部：花名册只能导入到党支部")
+        if branch.is_closed:
+            raise CommandError(f"“{branch.name}”已撤销，不能导入花名册")
         path = Path(opts["file"])
         if not path.is_file():
             raise CommandError(f"找不到文件 {path}")
@@ -42,8 +44,7 @@ class Command(BaseCommand):
                 dry_run=opts["dry_run"],
             )
         if not result.ok:
-            for line in result.error_lines():
+            for line in result.error_lines():  # exactly one line per problem, for scripts
                 self.stderr.write(line)
-            self.stderr.write(f"共 {len(result.errors)} 处问题，未导入任何数据。")
             sys.exit(1)
         self.stdout.write(result.summary() + ("（试运行，未写入）" if opts["dry_run"] else ""))
