@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -67,7 +68,7 @@ def test_it_shows_full_values_to_officers_and_the_member_only(cast: Cast, client
         member=me,
         organization=cast.group,
         role="group_leader",
-        started_on=cast.branch.term_started_on,
+        started_on=date(2024, 1, 1),
     )
     peer_in_group = member_create(
         actor=None,
