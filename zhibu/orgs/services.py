@@ -10,7 +10,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
@@ -302,7 +302,11 @@ def position_assign(
         raise ValidationError({"role": f"{organization.name}已有书记，请先免去原书记"})
     position = Position(member=member, organization=organization, role=role, started_on=started_on)
     position.full_clean()
-    position.save()
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent assignment may win the race
+            position.save()
+    except IntegrityError:
+        raise ValidationError({"role": "刚刚有人为该组织办理了任职，请刷新后核对"}) from None
     audit.record(
         actor,
         "position.assign",

@@ -46,8 +46,8 @@ def test_it_moves_a_branch_only_under_an_organization_the_officer_manages(
     url = reverse("orgs:move", args=[cast.sibling.code])
     refused = client_as("committee_officer").post(url, {"parent_code": "O-COM"})
     assert "找不到这个组织，或您不负责它" in refused.content.decode()
-    cycle = client_as("committee_officer").post(url, {"parent_code": cast.branch.code})
-    assert "党支部只能设在党委或党总支之下" in cycle.content.decode()
+    under_a_branch = client_as("committee_officer").post(url, {"parent_code": cast.branch.code})
+    assert "党支部只能设在党委或党总支之下" in under_a_branch.content.decode()
 
 
 def test_it_closes_an_empty_branch_and_hides_it(cast: Cast, client_as: Any) -> None:
