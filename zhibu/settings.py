@@ -98,6 +98,10 @@ INSTALLED_APPS = [
     "zhibu.orgs",
     "zhibu.members",
     "zhibu.accounts",
+    "zhibu.notices",
+    "zhibu.meetings",
+    "zhibu.rulebook",
+    "zhibu.reports",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +239,8 @@ EMAIL_HOST_USER = os.environ.get("ZHIBU_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("ZHIBU_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("ZHIBU_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("ZHIBU_EMAIL_FROM", "zhibu@localhost")
+# The site's address for links in e-mails and calendar feeds, e.g. https://zhibu.example.org
+SITE_URL = os.environ.get("ZHIBU_SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
 
 # Security headers. In production zhibu sits behind a TLS-terminating proxy.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -10,5 +10,9 @@ urlpatterns = [
     path("accounts/", include("zhibu.accounts.urls")),
     path("orgs/", include("zhibu.orgs.urls")),
     path("members/", include("zhibu.members.urls")),
+    path("meetings/", include("zhibu.meetings.urls")),
+    path("notices/", include("zhibu.notices.urls")),
+    path("reports/", include("zhibu.reports.urls")),
+    path("", include("zhibu.rulebook.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,73 +6,35 @@ it is given a row here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import importlib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from zhibu.conftest import Cast
+from zhibu.testing_matrix import (  # noqa: E402
+    B1,
+    BRANCH_MGMT,
+    EVERYONE,
+    INCOMING,
+    LOGIN,
+    NONE,
+    OFFICERS,
+    PARENT_MGMT,
+    PEER,
+    POST_ONLY,
+    PUBLIC,
+    RECEIVE,
+    RECORD,
+    ROLES,
+    WITHDRAW,
+    Row,
+)
 
-ROLES = ("anonymous", "outsider", "activist", "member", "other", "secretary", "committee_officer")
-LOGIN = "login"  # expected: redirect to the login page
-
-# Targets, all inside 第一党支部 (T-B1) unless said otherwise.
-B1 = lambda c: {"code": c.branch.code}  # noqa: E731
-PEER = lambda c: {"pk": c.peer.pk}  # noqa: E731
-INCOMING = lambda c: {"pk": c.incoming.pk}  # noqa: E731
-NONE: Callable[[Cast], dict[str, Any]] = lambda c: {}  # noqa: E731
-
-# Branch management pages: the branch's officers and the committee above; the branch's own
-# members and activists know the branch exists (403); anyone else gets 404.
-BRANCH_MGMT = {
-    "anonymous": LOGIN,
-    "outsider": 404,
-    "activist": 403,
-    "member": 403,
-    "other": 404,
-    "secretary": 200,
-    "committee_officer": 200,
-}
-# Another member's record: only officers; a fellow party member of the branch gets 403,
-# an activist (who sees only their own file) 404.
-RECORD = {
-    "anonymous": LOGIN,
-    "outsider": 404,
-    "activist": 404,
-    "member": 403,
-    "other": 404,
-    "secretary": 200,
-    "committee_officer": 200,
-}
-# Only the committee above the branch may move or close it.
-PARENT_MGMT = {**BRANCH_MGMT, "secretary": 403}
-EVERYONE = {role: 200 for role in ROLES} | {"anonymous": LOGIN}
-POST_ONLY = {role: 405 for role in ROLES} | {"anonymous": LOGIN}
-# A letter to 第一党支部: its officers act on it; the sending branch's officers (the committee,
-# which manages both) may withdraw it; no one else learns it exists.
-RECEIVE = {
-    "anonymous": LOGIN,
-    "outsider": 404,
-    "activist": 404,
-    "member": 404,
-    "other": 404,
-    "secretary": 200,
-    "committee_officer": 200,
-}
-WITHDRAW = {**RECEIVE, "secretary": 403}
-PUBLIC = {role: 200 for role in ROLES}
-OFFICERS = {
-    "anonymous": LOGIN,
-    "outsider": 200,
-    "activist": 403,
-    "member": 403,
-    "other": 403,
-    "secretary": 200,
-    "committee_officer": 200,
-}
-
-MATRIX: dict[str, tuple[Callable[[Cast], dict[str, Any]], dict[str, Any]]] = {
+CORE: dict[str, Row] = {
     "core:home": (NONE, EVERYONE),
     "core:manifest": (NONE, PUBLIC),
     "core:service_worker": (NONE, PUBLIC),
@@ -110,6 +72,24 @@ MATRIX: dict[str, tuple[Callable[[Cast], dict[str, Any]], dict[str, Any]]] = {
     "members:transfer_reject": (INCOMING, RECEIVE),
     "members:transfer_cancel": (INCOMING, WITHDRAW),
 }
+
+
+def _app_rows() -> dict[str, Row]:
+    """Rows contributed by each app's ``tests/matrix.py``."""
+    rows: dict[str, Row] = {}
+    for app in apps.get_app_configs():
+        if not app.name.startswith("zhibu."):
+            continue
+        try:
+            module = importlib.import_module(f"{app.name}.tests.matrix")
+        except ModuleNotFoundError:
+            continue
+        rows.update(module.ROWS)
+    return rows
+
+
+MATRIX: dict[str, Row] = {**CORE, **_app_rows()}
+
 # Admin is Django's own; tested separately (superusers only).
 SKIP_NAMESPACES = {"admin"}
 
