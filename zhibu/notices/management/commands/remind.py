@@ -1,0 +1,35 @@
+"""zhibu remind [--today YYYY-MM-DD]: the day-before meeting reminders and overdue 补学.
+
+Meant for cron (once a day, or hourly: a reminder already sent is not sent again).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from zhibu.notices.services import reminders_send
+
+
+class Command(BaseCommand):
+    help = "发送会前一天的会议提醒和逾期补学提醒（可重复运行，每条提醒只发一次）"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--today", help="按这一天运行（YYYY-MM-DD，默认今天，本地时区）", default=None
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        today = None
+        if options["today"]:
+            try:
+                today = dt.date.fromisoformat(options["today"])
+            except ValueError:
+                raise CommandError("--today 应为 YYYY-MM-DD 格式的日期") from None
+        result = reminders_send(today=today)
+        self.stdout.write(
+            f"发出 {result.notices} 条通知：会议提醒 {result.meeting_notices} 条"
+            f"（{result.meetings} 次会议），补学提醒 {result.makeup_notices} 条"
+        )
