@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from zhibu.meetings import views
+from zhibu.meetings import ledger_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -31,4 +31,6 @@ urlpatterns = [
     path("attendance/<int:pk>/leave/", views.leave_decide, name="leave_decide"),
     path("attendance/<int:pk>/exclusion/", views.exclusion, name="exclusion"),
     path("attendance/<int:pk>/makeup/", views.makeup, name="makeup"),
+    path("org/<str:code>/import/", ledger_views.import_ledger, name="import"),
+    path("ledger-template.xlsx", ledger_views.template, name="ledger_template"),
 ]

@@ -1,0 +1,51 @@
+"""`zhibu import-meetings FILE.xlsx --org CODE [--dry-run]`: a branch's paper meeting ledger,
+all or nothing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from zhibu.meetings import ledger
+from zhibu.orgs.models import Organization
+
+
+class Command(BaseCommand):
+    help = "从 .xlsx 导入党支部的历史会议台账：任何一行有误则一行都不写入"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="会议台账 .xlsx 文件")
+        parser.add_argument("--org", required=True, help="党支部编码")
+        parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        branch = Organization.objects.filter(code=opts["org"]).first()
+        if branch is None:
+            raise CommandError(f"找不到编码为“{opts['org']}”的组织")
+        if branch.kind != "branch":
+            raise CommandError(f"“{branch.name}”不是党支部：会议台账只能导入到党支部")
+        if branch.is_closed:
+            raise CommandError(f"“{branch.name}”已撤销，不能导入会议台账")
+        path = Path(opts["file"])
+        if not path.is_file():
+            raise CommandError(f"找不到文件 {path}")
+        with path.open("rb") as fh:
+            try:
+                header_errors, rows = ledger.read_ledger(fh)
+            except ledger.LedgerFileError as exc:
+                raise CommandError(str(exc)) from None
+            result = ledger.meeting_ledger_import(
+                actor=None,
+                branch=branch,
+                rows=rows,
+                header_errors=header_errors,
+                dry_run=opts["dry_run"],
+            )
+        if not result.ok:
+            for line in result.error_lines():  # exactly one line per problem, for scripts
+                self.stderr.write(line)
+            sys.exit(1)
+        self.stdout.write(result.summary() + ("（试运行，未写入）" if opts["dry_run"] else ""))
