@@ -24,22 +24,25 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         return {"shell": {"role": "anonymous", "nav": [], "tabs": []}}
     scope = scope_for(user)
     org = getattr(request, "current_org", None) or scope.primary_org
+    path = request.path
     nav: list[dict[str, Any]] = [_item(request, "首页", reverse("core:home"), "home", exact=True)]
     if scope.is_officer:
         nav.append(_item(request, "组织", reverse("orgs:tree"), "tree"))
         target = org if org is not None and scope.can_manage_org(org) else scope.primary_org
         if target is not None:
             members_url = reverse("members:list", args=[target.code])
+            record = path.startswith("/members/") and path[9:10].isdigit()
             nav.append(
-                {
-                    "label": "党员",
-                    "url": members_url,
-                    "icon": "users",
-                    "active": request.path.startswith("/members/")
-                    or request.path.startswith(members_url),
-                }
-            )
+                {"label": "党员", "url": members_url, "icon": "users",
+                 "active": path.startswith(members_url) or record}
+            )  # fmt: skip
             if target.kind == "branch":
+                meetings_url = reverse("meetings:branch", args=[target.code])
+                in_meeting = path.startswith("/meetings/") and path[10:11].isdigit()
+                nav.append(
+                    {"label": "会议", "url": meetings_url, "icon": "calendar",
+                     "active": path.startswith(meetings_url) or in_meeting}
+                )  # fmt: skip
                 nav.append(
                     _item(
                         request,
@@ -48,13 +51,17 @@ def shell(request: HttpRequest) -> dict[str, Any]:
                         "upload",
                     )
                 )
+    if scope.member is not None:
+        nav.append(_item(request, "组织生活", reverse("meetings:mine"), "book", exact=True))
     nav.append(_item(request, "我的", reverse("members:me"), "user"))
     if user.is_superuser:
         nav.append(_item(request, "系统管理", reverse("admin:index"), "settings"))
     tabs = [
         _item(request, "首页", reverse("core:home"), "home", exact=True),
+        {**_item(request, "组织生活", reverse("meetings:mine"), "calendar"),
+         "active": path.startswith("/meetings/")},
         _item(request, "我的", reverse("members:me"), "user"),
-    ]
+    ]  # fmt: skip
     member = scope.member
     return {
         "shell": {

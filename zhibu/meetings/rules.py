@@ -66,6 +66,7 @@ def expected(kind: str, people: Iterable[Person], *, group_id: int | None = None
     支部党员大会, 党课, 主题党日, 组织生活会 → every 正式 and 预备 member of the branch;
     支委会 → the committee members; 党小组会 → the group's members.
     """
+
     def attends(p: Person) -> bool:
         if kind in WHOLE_BRANCH:
             return True

@@ -102,6 +102,7 @@ def branch_list(request: Request, code: str) -> HttpResponse:
         request.GET.get("page")
     )
     context = {"org": branch, "form": form, "page": page, "filters": f, "now": timezone.now(),
+               "filtered": any(f.values()),
                "years": range(timezone.localdate().year + 1, timezone.localdate().year - 6, -1)}  # fmt: skip
     if request.htmx and not request.htmx.boosted:
         return render(request, "meetings/branch_list.html#results", context)
@@ -369,6 +370,11 @@ def minutes(request: Request, pk: int) -> HttpResponse:
         "items": [{"title": a.title, "is_first_topic": a.is_first_topic, "content": ""} for a in meeting.agenda.all()],
         "resolutions": [], "summary": "",
     }  # fmt: skip
+    if not content.get("items"):  # no agenda was listed: one free item for what happened
+        content = {
+            **content,
+            "items": [{"title": "会议内容", "is_first_topic": False, "content": ""}],
+        }
     errors: list[str] = []
     if request.method == "POST":
         content = _posted_content(request)
