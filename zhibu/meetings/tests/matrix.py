@@ -35,7 +35,7 @@ MANAGE = {**VIEW, "member": 403}
 def _current(c: Cast) -> Meeting:
     if not hasattr(c, "_meeting"):
         c._meeting = plan(c)  # type: ignore[attr-defined]
-    return c._meeting  # type: ignore[attr-defined,no-any-return]
+    return c._meeting  # type: ignore[attr-defined]
 
 
 def _held(c: Cast) -> Meeting:
@@ -45,7 +45,7 @@ def _held(c: Cast) -> Meeting:
             actor=None, meeting=meeting, file=SimpleUploadedFile("纪要.pdf", b"%PDF-1.4")
         )
         c._held = meeting  # type: ignore[attr-defined]
-    return c._held  # type: ignore[attr-defined,no-any-return]
+    return c._held  # type: ignore[attr-defined]
 
 
 def _series(c: Cast) -> Any:

@@ -290,7 +290,7 @@ def test_it_notifies_invitees_of_plans_changes_and_cancellations(
 
 def test_it_keeps_attendance_in_step_with_a_new_date(cast: Cast) -> None:
     meeting = plan(cast, start=timezone.now() + dt.timedelta(days=3))
-    newcomer = member_create(actor=None, branch=cast.branch, values=member_values(name="新同志"))
+    member_create(actor=None, branch=cast.branch, values=member_values(name="新同志"))
     services.meeting_update(actor=None, meeting=meeting, title="改期")
     assert "新同志" in names(meeting)
 
