@@ -350,7 +350,11 @@ def parse_name(text: str) -> NameRef:
 
 @dataclass
 class LedgerRow:
-    """A ledger row after the cell checks: clean values, or the problems as (column, reason)."""
+    """A ledger row after the cell checks: the values read, and the problems as (column, reason).
+
+    The row is clean when ``errors`` is empty; the values are kept either way so that the names
+    are checked too and every problem of the row is reported at once.
+    """
 
     values: dict[str, Any] = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)
@@ -395,8 +399,10 @@ def validate_row(raw: Mapping[str, Any], *, now: dt.datetime, groups: frozenset[
             row.error("日期", str(exc))
     if v["date"] is not None and v["date"] > now.date():
         row.error("日期", f"{v['date'].isoformat()} 晚于今天，不能是将来的日期")
+        v["date"] = None  # so the names are not checked against a date that is wrong
     elif v["date"] is not None and v["date"] < FOUNDED:
         row.error("日期", f"{v['date'].isoformat()} 早于建党日期，请核对")
+        v["date"] = None
 
     v["start"] = DEFAULT_START
     day_cell = raw.get("日期")
@@ -444,8 +450,7 @@ def validate_row(raw: Mapping[str, Any], *, now: dt.datetime, groups: frozenset[
                 continue
             refs.append(ref)
         v["people"][column] = refs
-    if not row.errors:
-        row.values = v
+    row.values = v  # kept with errors too, so the names are still checked (all problems at once)
     return row
 
 
@@ -533,9 +538,10 @@ def match_people(
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """Match the row's names against the roster: host and recorder ids, attendance entries.
 
-    Returns ``({"host", "recorder", "entries"}, errors)``; errors as (column, reason).
+    Returns ``({"host", "recorder", "entries"}, errors)``; errors as (column, reason). Without
+    a valid date (already reported) the names are matched but not checked against it.
     """
-    day: dt.date = values["date"]
+    day: dt.date | None = values["date"]
     errors: list[tuple[str, str]] = []
     out: dict[str, Any] = {"host": None, "recorder": None, "entries": []}
     for column, slot in (("主持人", "host"), ("记录人", "recorder")):
@@ -595,7 +601,7 @@ def match_people(
                         "非本支部人员请填在“列席”列",
                     )
                 )
-            elif not party_member_on(person, day):
+            elif day is not None and not party_member_on(person, day):
                 errors.append(
                     (column, f"{ref.text}在会议当天还不是党员，请填在“列席”列")
                     if person.joined_on and person.category in rules.PARTY
@@ -609,7 +615,7 @@ def match_people(
                         guest_title="",
                         role=AttendanceRole.ATTENDEE.value,
                         status=STATUS_BY_COLUMN[column],
-                        voting=had_vote_on(person, day),
+                        voting=day is not None and had_vote_on(person, day),
                         leave_reason=ref.note if column == "请假" else "",
                     )
                 )
@@ -743,10 +749,8 @@ def ledger_check(
     for number, raw in rows:
         result.rows += 1
         row = validate_row(raw, now=now, groups=frozenset(groups))
-        errors = list(row.errors)
-        matched: dict[str, Any] = {}
-        if not errors:
-            matched, errors = match_people(row.values, roster)
+        matched, name_errors = match_people(row.values, roster)
+        errors = row.errors + name_errors
         for column, reason in errors:
             result.errors.append((number, column, reason))
         if errors:

@@ -390,7 +390,7 @@ def test_it_checks_the_header_row(cast: Cast) -> None:
 
 def test_it_accepts_columns_in_any_order_starred_headers_and_blank_rows(cast: Cast) -> None:
     header = ["主题*", "出席", "日期*", "会议类型*"]
-    rows = [
+    rows: list[list[Any]] = [
         ["学习", "石书记", "2024-03-10", "主题党日"],
         [None] * 4,
         ["党课", "", "2024-03-11", "党课"],
@@ -631,7 +631,12 @@ def test_it_exits_1_with_row_lines_from_the_command_line(
 
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(
-        xlsx([row(主持人="王一", 出席="王一、李二"), row(会议类型="座谈会", 出席="王一、赵某")])
+        xlsx(
+            [
+                row(主持人="王一", 出席="王一、李二"),
+                row(会议类型="座谈会", 主持人="王一", 出席="王一、赵某"),
+            ]
+        )
     )
     out = zhibu("import-meetings", str(bad), "--org", "B")
     assert out.returncode == 1
