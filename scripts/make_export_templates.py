@@ -1,0 +1,632 @@
+"""Write the built-in export templates to zhibu/reports/defaults/ (FORMS.md).
+
+    .venv/bin/python scripts/make_export_templates.py
+
+The files are committed; rerun this after changing a layout. The output is reproducible: the
+package timestamps and document properties are fixed, so an unchanged layout gives the same
+bytes. The placeholders are the ones zhibu/reports/registry.py documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.styles.style import ParagraphStyle
+from docx.table import Table, _Cell
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+OUT = Path(__file__).resolve().parent.parent / "zhibu" / "reports" / "defaults"
+FIXED_TIME = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+
+SONG = "宋体"  # body text, as on the paper forms
+HEI = "黑体"  # headings
+LATIN = "Times New Roman"
+
+
+# --- .docx helpers ----------------------------------------------------------------------------
+
+
+def _fonts(rpr_owner: Any, east_asia: str, size: float | None = None, bold: bool = False) -> None:
+    """Set the Latin and the East Asian font: Word picks w:eastAsia for Chinese characters."""
+    font = rpr_owner.font
+    font.name = LATIN
+    if size is not None:
+        font.size = Pt(size)
+    font.bold = bold
+    rpr = rpr_owner.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:ascii"), LATIN)
+    fonts.set(qn("w:hAnsi"), LATIN)
+
+
+def _style(doc: Any, name: str, base: str = "Normal") -> ParagraphStyle:
+    style = doc.styles.add_style(name, 1)  # 1 = paragraph style
+    style.base_style = doc.styles[base]
+    return style
+
+
+def _para(
+    container: Any,
+    text: str = "",
+    style: str | None = None,
+    align: Any = None,
+    bold: bool = False,
+    size: float | None = None,
+    indent: bool = False,
+) -> Any:
+    p = container.add_paragraph(style=style)
+    if text:
+        run = p.add_run(text)
+        if bold:
+            run.bold = True
+        if size is not None:
+            run.font.size = Pt(size)
+    if align is not None:
+        p.alignment = align
+    if indent:
+        p.paragraph_format.first_line_indent = Pt(24)
+    return p
+
+
+def _tag(container: Any, tag: str) -> None:
+    """A paragraph holding only a docxtpl paragraph tag ({%p … %}): it vanishes on render."""
+    container.add_paragraph(tag)
+
+
+def _cell(cell: _Cell, text: str, bold: bool = False, align: Any = None) -> None:
+    cell.text = ""
+    p = cell.paragraphs[0]
+    run = p.add_run(text)
+    run.bold = bold
+    if align is not None:
+        p.alignment = align
+
+
+def _label(cell: _Cell, text: str) -> None:
+    _cell(cell, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), "F2F2F2")
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _widths(table: Table, widths_cm: list[float]) -> None:
+    """Both the grid (LibreOffice reads it) and each cell (Word reads those)."""
+    table.autofit = False
+    for column, w in zip(table.columns, widths_cm, strict=False):
+        column.width = Cm(w)
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_cm, strict=False):
+            cell.width = Cm(w)
+
+
+def _page_number(paragraph: Any) -> None:
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), ("end", None)):
+        if kind is None:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+
+
+def _fixed_properties(doc: Any, title: str) -> None:
+    props = doc.core_properties
+    props.author = "支部"
+    props.last_modified_by = "支部"
+    props.title = title
+    props.created = FIXED_TIME.replace(tzinfo=None)
+    props.modified = FIXED_TIME.replace(tzinfo=None)
+    props.revision = 1
+
+
+def _header_row(table: Table, label: str, value: str, span: bool = True) -> None:
+    row = table.add_row()
+    _label(row.cells[0], label)
+    target = row.cells[1].merge(row.cells[3]) if span else row.cells[1]
+    _cell(target, value)
+
+
+def _pair_row(table: Table, l1: str, v1: str, l2: str, v2: str) -> None:
+    row = table.add_row()
+    _label(row.cells[0], l1)
+    _cell(row.cells[1], v1)
+    _label(row.cells[2], l2)
+    _cell(row.cells[3], v2)
+
+
+def _tag_row(table: Table, tag: str) -> None:
+    row = table.add_row()
+    row.cells[0].text = tag
+
+
+# --- 会议记录本 ---------------------------------------------------------------------------------
+
+
+def meeting_book() -> bytes:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.top_margin = section.bottom_margin = Cm(2.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.4)
+
+    normal = doc.styles["Normal"]
+    _fonts(normal, SONG, 12)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.5
+    for name in ("Table Grid",):
+        _fonts(doc.styles[name], SONG, 11)
+
+    cover_title = _style(doc, "封面标题")
+    _fonts(cover_title, HEI, 36, bold=True)
+    cover_title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    cover_org = _style(doc, "封面组织")
+    _fonts(cover_org, HEI, 20)
+    cover_org.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading = _style(doc, "会议标题")
+    _fonts(heading, HEI, 16, bold=True)
+    heading.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading.paragraph_format.page_break_before = True
+    heading.paragraph_format.space_after = Pt(6)
+    sub = _style(doc, "会议主题")
+    _fonts(sub, SONG, 12)
+    sub.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    sub.paragraph_format.space_after = Pt(8)
+    part = _style(doc, "栏目标题")
+    _fonts(part, HEI, 14, bold=True)
+    part.paragraph_format.space_before = Pt(12)
+    part.paragraph_format.space_after = Pt(4)
+    item_title = _style(doc, "议题标题")
+    _fonts(item_title, SONG, 12, bold=True)
+    item_title.paragraph_format.space_before = Pt(6)
+    body = _style(doc, "记录正文")
+    body.paragraph_format.first_line_indent = Pt(24)
+    small = _style(doc, "附注")
+    _fonts(small, SONG, 9)
+    small.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.style = small
+    footer.add_run("{{ org.name }} · {{ year }}年度会议记录本 · 第 ")
+    _page_number(footer)
+    footer.add_run(" 页")
+
+    # Cover
+    for _ in range(5):
+        _para(doc)
+    _para(doc, "{{ org.name }}", style="封面组织")
+    _para(doc)
+    _para(doc, "会 议 记 录 本", style="封面标题")
+    _para(doc)
+    _para(doc, "{{ year }}年度", style="封面组织")
+    for _ in range(8):
+        _para(doc)
+    facts = doc.add_table(rows=0, cols=2)
+    facts.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for label, value in (
+        ("党 组 织", "{{ org.name }}"),
+        ("年    度", "{{ year }}年"),
+        ("会议次数", "{{ count }} 次"),
+        ("导出日期", "{{ generated_on }}"),
+    ):
+        row = facts.add_row()
+        _cell(row.cells[0], label, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        _cell(row.cells[1], "：" + value)
+    _widths(facts, [3.5, 8.5])
+
+    # Contents
+    _para(doc, "目    录", style="会议标题")
+    table = doc.add_table(rows=1, cols=4, style="Table Grid")
+    for cell, text in zip(table.rows[0].cells, ("序号", "日期", "会议名称", "主题"), strict=True):
+        _label(cell, text)
+    _tag_row(table, "{%tr for m in meetings %}")
+    row = table.add_row()
+    _cell(row.cells[0], "{{ m.number }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _cell(row.cells[1], "{{ m.date }}")
+    _cell(row.cells[2], "{{ m.name }}")
+    _cell(row.cells[3], "{{ m.title }}")
+    _tag_row(table, "{%tr endfor %}")
+    _widths(table, [1.4, 3.6, 5.2, 5.6])
+    _tag(doc, "{%p if not meetings %}")
+    _para(doc, "本年度没有已召开并确认会议记录的会议。", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _tag(doc, "{%p endif %}")
+
+    # One section per meeting
+    _tag(doc, "{%p for m in meetings %}")
+    _para(doc, "{{ m.name }}", style="会议标题")
+    _para(doc, "{{ m.kind }}：{{ m.title }}", style="会议主题")
+    info = doc.add_table(rows=0, cols=4, style="Table Grid")
+    _header_row(info, "会议名称", "{{ m.name }}（{{ m.kind }}）")
+    _pair_row(
+        info,
+        "会议时间",
+        "{{ m.date }}（{{ m.weekday }}）{{ m.period }}{{ m.start_zh }}",
+        "散会时间",
+        "{{ m.end_zh }}",
+    )
+    _header_row(info, "地    点", "{{ m.place }}")
+    _pair_row(
+        info,
+        "主 持 人",
+        "{{ m.host }}{% if m.host_title %}（{{ m.host_title }}）{% endif %}",
+        "记 录 人",
+        "{{ m.recorder }}",
+    )
+    _tag_row(info, "{%tr if m.is_lecture %}")
+    _header_row(info, "授 课 人", "{{ m.lecturer }}")
+    _tag_row(info, "{%tr endif %}")
+    _pair_row(info, "应到人数", "{{ m.expected }} 人", "实到人数", "{{ m.present }} 人")
+    _pair_row(info, "缺席人数", "{{ m.not_present }} 人", "其中请假", "{{ m.leave }} 人")
+    _header_row(info, "出席人员", "{{ m.present_text or '无' }}")
+    _header_row(info, "缺席人员\n及原因", "{{ m.absent_text or '无' }}")
+    _header_row(info, "列席人员", "{{ m.observers_text or '无' }}")
+    row = info.add_row()
+    _label(row.cells[0], "会议议题")
+    agenda = row.cells[1].merge(row.cells[3])
+    agenda.text = "{%p for a in m.agenda %}"
+    agenda.add_paragraph("{{ loop.index }}. {{ a }}")
+    agenda.add_paragraph("{%p endfor %}")
+    _widths(info, [2.8, 6.0, 2.8, 4.2])
+
+    _para(doc, "会议内容", style="栏目标题")
+    _tag(doc, "{%p for item in m.topics %}")
+    _para(
+        doc,
+        "{{ item.number_zh }}、{{ item.title }}{% if item.is_first_topic %}（第一议题）{% endif %}",
+        style="议题标题",
+    )
+    _para(doc, "{{ item.content or '（未记录）' }}", style="记录正文")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p if not m.topics %}")
+    _para(doc, "（未记录）", style="记录正文")
+    _tag(doc, "{%p endif %}")
+
+    _para(doc, "会议决议及表决情况", style="栏目标题")
+    _tag(doc, "{%p if m.is_assembly %}")
+    _para(
+        doc,
+        "表决情况：应到会有表决权的党员 {{ m.voting_expected }} 人，"
+        "实到会有表决权的党员 {{ m.voting_present }} 人。",
+        style="记录正文",
+    )
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if m.quorum_text %}")
+    _para(doc, "{{ m.quorum_text }}。", style="记录正文")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if m.resolutions %}")
+    votes = doc.add_table(rows=1, cols=6, style="Table Grid")
+    for cell, text in zip(
+        votes.rows[0].cells, ("序号", "决议事项", "赞成", "反对", "弃权", "结果"), strict=True
+    ):
+        _label(cell, text)
+    _tag_row(votes, "{%tr for r in m.resolutions %}")
+    row = votes.add_row()
+    _cell(row.cells[0], "{{ r.number }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _cell(
+        row.cells[1], "{{ r.text }}{% if r.written %}（含书面意见 {{ r.written }} 份）{% endif %}"
+    )
+    for cell, key in zip(row.cells[2:5], ("yes", "no", "abstain"), strict=True):
+        _cell(cell, f"{{{{ r.{key} }}}}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _cell(row.cells[5], "{{ r.result or '—' }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _tag_row(votes, "{%tr endfor %}")
+    _widths(votes, [1.2, 8.0, 1.5, 1.5, 1.5, 2.1])
+    _tag(doc, "{%p else %}")
+    _para(doc, "本次会议无表决事项。", style="记录正文")
+    _tag(doc, "{%p endif %}")
+
+    _para(doc, "主持人总结", style="栏目标题")
+    _para(doc, "{{ m.summary or '（未记录）' }}", style="记录正文")
+
+    _para(doc)
+    _para(doc, "散会时间：{{ m.end_zh }}")
+    _para(doc)
+    sign = _para(
+        doc,
+        "记录人签字：＿＿＿＿＿＿＿＿　　　主持人签字：＿＿＿＿＿＿＿＿",
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+    )
+    sign.paragraph_format.space_before = Pt(12)
+    _para(
+        doc,
+        "会议记录第{{ m.version }}版，{{ m.confirmed_on }}确认"
+        "{% if m.correction %}；更正原因：{{ m.correction }}{% endif %}。",
+        style="附注",
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+    )
+    _tag(doc, "{%p endfor %}")
+
+    _fixed_properties(doc, "会议记录本")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+# --- .xlsx helpers ----------------------------------------------------------------------------
+
+THIN = Side(style="thin", color="000000")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="F2F2F2")
+CJK = "宋体"
+
+
+def _font(size: float = 11, bold: bool = False, color: str = "000000") -> Font:
+    return Font(name=CJK, size=size, bold=bold, color=color)
+
+
+def _put(
+    ws: Worksheet,
+    ref: str,
+    value: Any,
+    *,
+    bold: bool = False,
+    size: float = 11,
+    box: bool = False,
+    head: bool = False,
+    align: str = "left",
+    wrap: bool = True,
+    color: str = "000000",
+) -> None:
+    cell = ws[ref]
+    cell.value = value
+    cell.font = _font(size, bold or head, color)
+    cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap)
+    if box or head:
+        cell.border = BOX
+    if head:
+        cell.fill = HEAD_FILL
+
+
+def _box_range(ws: Worksheet, cells: str) -> None:
+    for row in ws[cells]:
+        for cell in row:
+            cell.border = BOX
+
+
+def _print_setup(ws: Worksheet, *, landscape: bool, title_rows: str) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    setup = ws.sheet_properties.pageSetUpPr
+    if setup is None:
+        setup = ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    setup.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_title_rows = title_rows
+    footer = ws.oddFooter
+    if footer is not None and footer.center is not None:
+        footer.center.text = "第 &P 页，共 &N 页"
+
+
+def _workbook_bytes(wb: Workbook) -> bytes:
+    wb.properties.creator = "支部"
+    wb.properties.lastModifiedBy = "支部"
+    wb.properties.created = FIXED_TIME.replace(tzinfo=None)
+    wb.properties.modified = FIXED_TIME.replace(tzinfo=None)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# --- 签到表 -------------------------------------------------------------------------------------
+
+
+def sign_in_sheet() -> bytes:
+    wb = Workbook()
+    ws = wb.create_sheet()
+    wb.remove(wb.worksheets[0])
+    ws.title = "签到表"
+    for col, width in zip("ABCD", (10, 14, 28, 32), strict=True):
+        ws.column_dimensions[col].width = width
+
+    ws.merge_cells("A1:D1")
+    _put(ws, "A1", "{{ org.name }} {{ meeting.kind }}签到表", bold=True, size=16, align="center")
+    ws.row_dimensions[1].height = 34
+    for r, label, value in (
+        (2, "会议主题", "{{ meeting.title }}"),
+        (3, "时    间", "{{ meeting.when }}"),
+        (4, "地    点", "{{ meeting.place }}"),
+        (5, "主 持 人", "{{ meeting.host }}　　记录人：{{ meeting.recorder }}"),
+    ):
+        ws.merge_cells(f"B{r}:D{r}")
+        _put(ws, f"A{r}", label, head=True, align="center")
+        _put(ws, f"B{r}", value, box=True)
+        _box_range(ws, f"B{r}:D{r}")
+        ws.row_dimensions[r].height = 24
+    ws.merge_cells("A6:D6")
+    _put(
+        ws,
+        "A6",
+        "应到 {{ expected }} 人　　实到 {{ present }} 人　　缺席 {{ absent }} 人"
+        "（其中请假 {{ leave }} 人）",
+        box=True,
+    )
+    _box_range(ws, "A6:D6")
+    ws.row_dimensions[6].height = 24
+    for col, text in zip("ABCD", ("序号", "姓名", "本人签名", "备注"), strict=True):
+        _put(ws, f"{col}7", text, head=True, align="center")
+    ws.row_dimensions[7].height = 24
+    for col, text, align in (
+        ("A", "{{ row.number }}", "center"),
+        ("B", "{{ row.name }}", "center"),
+        ("C", "{{ row.signature }}", "center"),
+        ("D", "{{ row.note }}", "left"),
+    ):
+        _put(ws, f"{col}8", text, box=True, align=align)
+    ws.row_dimensions[8].height = 30  # room for a pen signature
+    ws.merge_cells("A10:D10")
+    _put(
+        ws,
+        "A10",
+        "记录人签字：＿＿＿＿＿＿　　主持人签字：＿＿＿＿＿＿",
+        align="right",
+    )
+    ws.merge_cells("A11:D11")
+    _put(
+        ws,
+        "A11",
+        "{{ org.short_name }} · 由支部系统导出 · {{ generated_on }}",
+        size=9,
+        align="right",
+        color="555555",
+    )
+    _print_setup(ws, landscape=False, title_rows="7:7")
+    return _workbook_bytes(wb)
+
+
+# --- 出席情况统计表 ------------------------------------------------------------------------------
+
+
+def attendance_sheet() -> bytes:
+    wb = Workbook()
+    ws = wb.create_sheet()
+    wb.remove(wb.worksheets[0])
+    ws.title = "出席情况"
+    widths = {"A": 6, "B": 10, "C": 10, "D": 7.5, "E": 7, "F": 6, "G": 6, "H": 6, "I": 6, "J": 8}
+    for col, width in widths.items():
+        ws.column_dimensions[col].width = width
+
+    ws.merge_cells("A1:J1")
+    _put(
+        ws,
+        "A1",
+        "{{ org.name }} {{ year }}年度党员参加组织生活情况统计表",
+        bold=True,
+        size=16,
+        align="center",
+    )
+    ws.row_dimensions[1].height = 32
+    ws.merge_cells("A2:J2")
+    _put(
+        ws,
+        "A2",
+        "已召开会议 {{ totals.meetings }} 次　　总出席率 {{ totals.rate }}　　导出日期 {{ generated_on }}",
+        align="right",
+        size=10,
+    )
+    for col, text in (
+        ("A", "序号"),
+        ("B", "姓名"),
+        ("C", "人员类别"),
+        ("E", "应参加"),
+        ("F", "出席"),
+        ("G", "请假"),
+        ("H", "缺席"),
+        ("I", "补学"),
+        ("J", "出席率"),
+    ):
+        _put(ws, f"{col}3", text, head=True, align="center")
+        ws[f"{col}4"].border, ws[f"{col}4"].fill = BOX, HEAD_FILL
+        ws.merge_cells(f"{col}3:{col}4")
+    _put(ws, "D3", "{{ col.date }}", head=True, align="center")
+    _put(ws, "D4", "{{ col.kind_short }}", head=True, align="center")
+    ws.row_dimensions[3].height = 20
+    ws.row_dimensions[4].height = 30
+    for col, text in (
+        ("A", "{{ row.number }}"),
+        ("B", "{{ row.name }}"),
+        ("C", "{{ row.category }}"),
+        ("D", "{{ row.marks[col.index] }}"),
+        ("E", "{{ row.expected }}"),
+        ("F", "{{ row.present }}"),
+        ("G", "{{ row.leave }}"),
+        ("H", "{{ row.absent }}"),
+        ("I", "{{ row.made_up }}"),
+        ("J", "{{ row.rate }}"),
+    ):
+        _put(ws, f"{col}5", text, box=True, align="center")
+    ws.row_dimensions[5].height = 20
+    ws.merge_cells("A6:C6")
+    _put(ws, "A6", "合计（实到/应到）", head=True, align="center")
+    _box_range(ws, "A6:C6")
+    _put(ws, "D6", "{{ col.present }}/{{ col.expected }}", head=True, align="center")
+    for col, key in zip(
+        "EFGHIJ", ("expected", "present", "leave", "absent", "made_up", "rate"), strict=True
+    ):
+        _put(ws, f"{col}6", f"{{{{ totals.{key} }}}}", head=True, align="center")
+    ws.merge_cells("A8:J8")
+    _put(
+        ws,
+        "A8",
+        "说明：出席＝到会；请假＝经批准请假；缺席＝未请假未到会；补学＝未到会、已补学；"
+        "—＝不需参加（如支委会只由委员参加，或当时尚未转入本支部）。",
+        size=9,
+        color="555555",
+    )
+    ws.row_dimensions[8].height = 30
+    ws.freeze_panes = "D5"
+    _print_setup(ws, landscape=True, title_rows="3:4")
+    return _workbook_bytes(wb)
+
+
+# --- reproducible packages --------------------------------------------------------------------
+
+
+def normalized(data: bytes) -> bytes:
+    """Rewrite the zip with fixed timestamps and sorted entries, so equal content = equal bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        names = src.namelist()
+        first = [n for n in names if n == "[Content_Types].xml"]
+        for name in first + sorted(n for n in names if n not in first):
+            info = zipfile.ZipInfo(name, ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            body = src.read(name)
+            if name == "docProps/core.xml":  # openpyxl stamps the save time: pin it
+                body = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", body
+                )
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+BUILDERS = {
+    "meeting_book.docx": meeting_book,
+    "sign_in_sheet.xlsx": sign_in_sheet,
+    "attendance_sheet.xlsx": attendance_sheet,
+}
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, build in BUILDERS.items():
+        path = OUT / name
+        data = normalized(build())
+        changed = not path.exists() or path.read_bytes() != data
+        path.write_bytes(data)
+        print(f"{'wrote' if changed else 'unchanged'} {path.relative_to(OUT.parent.parent.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,390 @@
+"""The contexts the export templates receive, read from the database in a fixed number of queries.
+
+Each returns plain dicts, lists, strings and numbers, exactly the fields ``registry`` documents:
+a template never sees a model object (it runs in a sandbox, and a field list is a promise).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from typing import Any
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from zhibu.meetings import rules as meeting_rules
+from zhibu.meetings.models import (
+    Attendance,
+    AttendanceRole,
+    AttendanceStatus,
+    LeaveState,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    MinutesState,
+    SignMethod,
+)
+from zhibu.members.models import Member
+from zhibu.orgs.models import COMMITTEE_ROLES, Organization, Position, Role
+from zhibu.reports import rules
+
+KIND_SHORT = {
+    meeting_rules.BRANCH_ASSEMBLY: "党员大会",
+    meeting_rules.COMMITTEE_MEETING: "支委会",
+    meeting_rules.GROUP_MEETING: "党小组会",
+    meeting_rules.LECTURE: "党课",
+    meeting_rules.THEME_DAY: "主题党日",
+    meeting_rules.LIFE_MEETING: "组织生活会",
+}
+ROLE_LABELS = dict(Role.choices)
+
+
+def _org(org: Organization) -> dict[str, Any]:
+    return {"name": org.name, "short_name": org.display_name, "code": org.code}
+
+
+def _today() -> str:
+    return rules.zh_long_date(timezone.localdate())
+
+
+def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
+
+
+def held_meetings(branch: Organization, year: int) -> Any:
+    start, end = year_bounds(year)
+    return Meeting.objects.filter(
+        branch=branch, status=MeetingStatus.HELD, starts_at__gte=start, starts_at__lt=end
+    ).order_by("starts_at", "pk")
+
+
+def _times(meeting: Meeting) -> dict[str, str]:
+    start, end = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
+    return {
+        "date": rules.zh_long_date(start.date()),
+        "weekday": rules.zh_weekday(start.date()),
+        "period": rules.period_of_day(start.time()),
+        "start": f"{start:%H:%M}",
+        "end": f"{end:%H:%M}",
+        "start_zh": rules.zh_clock(start.time()),
+        "end_zh": rules.zh_clock(end.time()),
+    }
+
+
+def _place(meeting: Meeting) -> str:
+    if meeting.place and meeting.online_link:
+        return f"{meeting.place}（同时线上）"
+    return meeting.place or ("线上" if meeting.online_link else "")
+
+
+class _Offices:
+    """Who held which office in the branch (or its groups) on a day: the 主持人's 职务."""
+
+    def __init__(self, branch: Organization) -> None:
+        self.rows: dict[int, list[Position]] = defaultdict(list)
+        positions = Position.objects.filter(
+            Q(organization=branch) | Q(organization__parent=branch),
+            role__in=[*COMMITTEE_ROLES, Role.GROUP_LEADER],
+        ).only("member_id", "role", "started_on", "ended_on", "organization_id")
+        for p in positions:
+            self.rows[p.member_id].append(p)
+        self.branch_id = branch.pk
+
+    def title(self, member_id: int | None, on: dt.date) -> str:
+        held = [
+            p
+            for p in self.rows.get(member_id or 0, [])
+            if p.started_on <= on and (p.ended_on is None or p.ended_on > on)
+        ]
+        held.sort(
+            key=lambda p: (p.organization_id != self.branch_id, list(Role.values).index(p.role))
+        )
+        return ROLE_LABELS.get(held[0].role, "") if held else ""
+
+
+# --- 会议记录本 --------------------------------------------------------------------------------
+
+
+def _meeting_record(
+    meeting: Meeting, minutes: Minutes, number: int, sequence: int, offices: _Offices
+) -> dict[str, Any]:
+    att: dict[str, Any] = minutes.attendance or {}
+    content: dict[str, Any] = minutes.content or {}
+    year = timezone.localtime(meeting.starts_at).year
+    kind = meeting.get_kind_display()
+    group = meeting.group.name if meeting.group_id and meeting.group else ""
+    absentees = [
+        {"name": a.get("name", ""), "reason": f"请假：{a['reason']}" if a.get("reason") else "请假"}
+        for a in att.get("leave_names", [])
+    ] + [{"name": n, "reason": "缺席"} for n in att.get("absent_names", [])]
+    observers = [
+        {"name": o.get("name", ""), "title": o.get("title", "")} for o in att.get("observers", [])
+    ]
+    items = [
+        {
+            "number": n,
+            "number_zh": rules.zh_number(n),
+            "title": i.get("title", ""),
+            "is_first_topic": bool(i.get("is_first_topic")),
+            "content": i.get("content", ""),
+        }
+        for n, i in enumerate(content.get("items", []), start=1)
+    ]
+    agenda = [i["title"] for i in items] or [a.title for a in meeting.agenda.all()]
+    resolutions = [
+        {
+            "number": n,
+            "text": r.get("text", ""),
+            "yes": r.get("yes", 0),
+            "no": r.get("no", 0),
+            "abstain": r.get("abstain", 0),
+            "written": r.get("written", 0),
+            "result": rules.result_text(r.get("passed")),
+        }
+        for n, r in enumerate(content.get("resolutions", []), start=1)
+    ]
+    quorum = att.get("quorum")
+    present = int(att.get("present", 0))
+    expected = int(att.get("expected", 0))
+    confirmed = minutes.confirmed_at or minutes.created_at
+    return {
+        "number": number,
+        "kind": kind,
+        "title": meeting.title,
+        "name": f"{group}{year}年第{sequence}次{kind}",
+        "group": group,
+        **_times(meeting),
+        "place": _place(meeting),
+        "host": meeting.host.name if meeting.host_id and meeting.host else "",
+        "host_title": offices.title(meeting.host_id, meeting.date),
+        "recorder": meeting.recorder.name if meeting.recorder_id and meeting.recorder else "",
+        "lecturer": meeting.lecturer_label,
+        "is_assembly": meeting.is_assembly,
+        "is_lecture": meeting.kind == meeting_rules.LECTURE,
+        "expected": expected,
+        "present": present,
+        "leave": int(att.get("leave", 0)),
+        "absent": int(att.get("absent", 0)),
+        "not_present": max(expected - present, 0),
+        "present_names": list(att.get("present_names", [])),
+        "present_text": rules.joined(att.get("present_names", [])),
+        "absent_text": rules.joined(rules.with_note(a["name"], a["reason"]) for a in absentees),
+        "absentees": absentees,
+        "observers_text": rules.joined(rules.with_note(o["name"], o["title"]) for o in observers),
+        "observers": observers,
+        "agenda": agenda,
+        "topics": items,
+        "resolutions": resolutions,
+        "voting_expected": int(att.get("voting_expected", 0)),
+        "voting_present": int(att.get("voting_present", 0)),
+        "quorum": quorum,
+        "quorum_text": rules.quorum_text(kind_is_assembly=meeting.is_assembly, quorum=quorum),
+        "summary": content.get("summary", ""),
+        "version": minutes.version,
+        "correction": minutes.reason,
+        "confirmed_on": rules.zh_long_date(timezone.localtime(confirmed).date()),
+    }
+
+
+def meeting_book_context(branch: Organization, year: int) -> dict[str, Any]:
+    """One branch's year of held meetings, each from its confirmed minutes (4 queries)."""
+    confirmed = Prefetch(
+        "minutes",
+        queryset=Minutes.objects.filter(state=MinutesState.CONFIRMED).order_by("-version"),
+        to_attr="confirmed_minutes",
+    )
+    meetings = list(
+        held_meetings(branch, year)
+        .select_related("group", "host", "recorder", "lecturer")
+        .prefetch_related(confirmed, "agenda")
+    )
+    offices = _Offices(branch)
+    records: list[dict[str, Any]] = []
+    seen: Counter[tuple[str, int | None]] = Counter()
+    for meeting in meetings:
+        minutes_rows: list[Minutes] = getattr(meeting, "confirmed_minutes", [])
+        if not minutes_rows:
+            continue  # held without confirmed minutes cannot happen; nothing to print if it did
+        seen[(meeting.kind, meeting.group_id)] += 1
+        records.append(
+            _meeting_record(
+                meeting,
+                minutes_rows[0],
+                len(records) + 1,
+                seen[(meeting.kind, meeting.group_id)],
+                offices,
+            )
+        )
+    return {
+        "org": _org(branch),
+        "year": year,
+        "generated_on": _today(),
+        "count": len(records),
+        "meetings": records,
+    }
+
+
+# --- 签到表 -------------------------------------------------------------------------------------
+
+
+def _sign_in_note(a: Attendance) -> str:
+    notes = []
+    if a.role == AttendanceRole.OBSERVER:
+        notes.append(rules.with_note("列席", a.guest_title))
+    if a.leave_state == LeaveState.APPROVED or a.status == AttendanceStatus.LEAVE:
+        notes.append(f"请假：{a.leave_reason}" if a.leave_reason else "请假")
+    elif a.leave_state == LeaveState.REQUESTED:
+        notes.append(f"请假待批准：{a.leave_reason}")
+    if a.member_id and a.member and a.member.is_mobile:
+        notes.append(rules.with_note("流动党员", a.member.mobile_location))
+    if a.written_opinion:
+        notes.append("会前提交书面表决意见")
+    return "；".join(notes)
+
+
+def _signature(a: Attendance) -> str:
+    """Signed in zhibu by the person (button or QR): the time; otherwise left for a pen."""
+    if (
+        a.status == AttendanceStatus.PRESENT
+        and a.signed_at is not None
+        and a.sign_method in (SignMethod.SELF, SignMethod.QR)
+    ):
+        return f"已签到 {timezone.localtime(a.signed_at):%H:%M}"
+    return ""
+
+
+def sign_in_context(meeting: Meeting) -> dict[str, Any]:
+    """One meeting's sign-in sheet from its attendance as it stands (one query)."""
+    rows = list(meeting.attendances.select_related("member").order_by("role", "member__name", "pk"))
+    attendees = [a for a in rows if a.role == AttendanceRole.ATTENDEE]
+    observers = [a for a in rows if a.role == AttendanceRole.OBSERVER]
+    started = meeting.status == MeetingStatus.HELD or meeting.starts_at <= timezone.now()
+    present = sum(1 for a in attendees if a.status == AttendanceStatus.PRESENT)
+    leave = sum(1 for a in attendees if a.status == AttendanceStatus.LEAVE)
+    times = _times(meeting)
+    return {
+        "org": _org(meeting.branch),
+        "generated_on": _today(),
+        "meeting": {
+            "kind": meeting.get_kind_display(),
+            "title": meeting.title,
+            **{k: times[k] for k in ("date", "weekday", "period", "start", "end")},
+            "when": f"{times['date']}（{times['weekday']}）{times['period']} "
+            f"{times['start']}—{times['end']}",
+            "place": _place(meeting),
+            "host": meeting.host.name if meeting.host_id and meeting.host else "",
+            "recorder": meeting.recorder.name if meeting.recorder_id and meeting.recorder else "",
+        },
+        "expected": len(attendees),
+        "present": present if started else "",
+        "leave": leave if started else "",
+        "absent": len(attendees) - present if started else "",
+        "rows": [
+            {
+                "number": n,
+                "name": a.name,
+                "signature": _signature(a),
+                "note": _sign_in_note(a),
+                "role": a.get_role_display(),
+            }
+            for n, a in enumerate([*attendees, *observers], start=1)
+        ],
+    }
+
+
+# --- 出席情况统计表 ------------------------------------------------------------------------------
+
+
+def _mark(a: Attendance) -> str:
+    if a.status == AttendanceStatus.PRESENT:
+        return "出席"
+    if a.made_up_on is not None:
+        return "补学"
+    return "请假" if a.status == AttendanceStatus.LEAVE else "缺席"
+
+
+def attendance_context(branch: Organization, year: int) -> dict[str, Any]:
+    """Members × the year's held meetings (3 queries): who was there, on leave, absent, made up.
+
+    Rows are the branch's current party members and anyone else expected at one of the
+    meetings (since moved or passed away), so the year's record stays whole.
+    """
+    meetings = list(held_meetings(branch, year).only("pk", "kind", "title", "starts_at"))
+    index = {m.pk: n for n, m in enumerate(meetings)}
+    rows = (
+        Attendance.objects.filter(meeting_id__in=list(index), role=AttendanceRole.ATTENDEE)
+        .select_related("member")
+        .only(
+            "meeting_id", "status", "made_up_on", "member__name", "member__category",
+            "member__status", "member_id",
+        )
+    )  # fmt: skip
+    people: dict[int, Member] = {}
+    marks: dict[int, list[str]] = defaultdict(lambda: ["—"] * len(meetings))
+    for a in rows:
+        if a.member is None or a.member_id is None:
+            continue
+        people[a.member_id] = a.member
+        marks[a.member_id][index[a.meeting_id]] = _mark(a)
+    for m in (
+        Member.objects.current()
+        .party_members()
+        .filter(branch=branch)
+        .only("name", "category", "status")
+    ):
+        people.setdefault(m.pk, m)
+    ordered = sorted(people.values(), key=lambda m: (m.name, m.pk))
+    out_rows: list[dict[str, Any]] = []
+    for n, member in enumerate(ordered, start=1):
+        row_marks = marks[member.pk]
+        counts = Counter(row_marks)
+        expected = len(row_marks) - counts["—"]
+        out_rows.append(
+            {
+                "number": n,
+                "name": member.name,
+                "category": member.get_category_display(),
+                "marks": row_marks,
+                "expected": expected,
+                "present": counts["出席"],
+                "leave": counts["请假"],
+                "absent": counts["缺席"],
+                "made_up": counts["补学"],
+                "rate": rules.rate(counts["出席"], expected),
+            }
+        )
+    columns = []
+    for n, meeting in enumerate(meetings):
+        col_marks = [marks[m.pk][n] for m in ordered]
+        day = timezone.localtime(meeting.starts_at).date()
+        columns.append(
+            {
+                "index": n,
+                "number": n + 1,
+                "date": f"{day:%m-%d}",
+                "date_full": day.isoformat(),
+                "kind": meeting.get_kind_display(),
+                "kind_short": KIND_SHORT.get(meeting.kind, meeting.get_kind_display()),
+                "title": meeting.title,
+                "expected": sum(1 for x in col_marks if x != "—"),
+                "present": col_marks.count("出席"),
+            }
+        )
+    totals: dict[str, int] = {
+        key: sum(int(r[key]) for r in out_rows)
+        for key in ("expected", "present", "leave", "absent", "made_up")
+    }
+    return {
+        "org": _org(branch),
+        "year": year,
+        "generated_on": _today(),
+        "columns": columns,
+        "rows": out_rows,
+        "totals": {
+            "meetings": len(meetings),
+            **totals,
+            "rate": rules.rate(totals["present"], totals["expected"]),
+        },
+    }

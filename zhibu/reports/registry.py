@@ -1,0 +1,388 @@
+"""The documents zhibu exports, and what each template receives.
+
+Every export is a template (FORMS.md): a built-in default in ``zhibu/reports/defaults/`` that an
+organization may replace with its own file. This registry is the one list of those documents.
+For each it fixes the format and the context, field by field, so that
+
+- the 导出模板 page can tell a secretary exactly which placeholders exist,
+- an uploaded template is test-rendered against a sample built from the same fields, and
+- a test checks that the context the export really builds has exactly these fields.
+
+A later export adds a ``Document`` here, its default file (``scripts/make_export_templates.py``)
+and a function that builds its context; the template mechanism does the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
+
+DOCX = "docx"
+XLSX = "xlsx"
+CONTENT_TYPES = {
+    DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+FORMAT_LABELS = {DOCX: "Word 文档（.docx）", XLSX: "Excel 表格（.xlsx）"}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One value: ``name`` may be dotted (``org.name``); ``sample`` is what a test render uses."""
+
+    name: str
+    label: str
+    sample: Any = "示例"
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A list of records, written in a template with the loop variable ``var``."""
+
+    name: str
+    var: str
+    label: str
+    fields: tuple[Field | Loop, ...]
+    samples: int = 2
+
+
+Spec = tuple[Field | Loop, ...]
+
+
+@dataclass(frozen=True)
+class GuideLine:
+    placeholder: str
+    label: str
+    depth: int
+    is_loop: bool = False
+
+    @property
+    def indent(self) -> str:
+        return "\u3000" * self.depth
+
+
+@dataclass(frozen=True)
+class Document:
+    key: str
+    name: str
+    format: str
+    description: str
+    spec: Spec = field(repr=False)
+
+    @property
+    def suffix(self) -> str:
+        return f".{self.format}"
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.format]
+
+    @property
+    def format_label(self) -> str:
+        return FORMAT_LABELS[self.format]
+
+    @property
+    def default_path(self) -> Path:
+        return DEFAULTS_DIR / f"{self.key}{self.suffix}"
+
+    def default_bytes(self) -> bytes:
+        return self.default_path.read_bytes()
+
+    def sample(self) -> dict[str, Any]:
+        """A context with every documented field filled, lists with two records each."""
+        return _sample(self.spec)
+
+    def paths(self) -> set[str]:
+        """Every field as a path (``meetings[].topics[].title``), for tests and checks."""
+        return set(_paths(self.spec, ""))
+
+    def guide(self) -> list[GuideLine]:
+        """The placeholders as a secretary writes them in this format's template."""
+        return list(_guide(self.spec, self.format, "", 0))
+
+
+def _put(target: dict[str, Any], dotted: str, value: Any) -> None:
+    *heads, last = dotted.split(".")
+    for head in heads:
+        target = target.setdefault(head, {})
+    target[last] = value
+
+
+def _sample(spec: Spec) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in spec:
+        if isinstance(item, Loop):
+            records = []
+            for n in range(1, item.samples + 1):
+                record = _sample(item.fields)
+                for key in ("number", "index"):
+                    if key in record:
+                        record[key] = n if key == "number" else n - 1
+                records.append(record)
+            _put(out, item.name, records)
+        else:
+            _put(out, item.name, item.sample)
+    return out
+
+
+def _paths(spec: Spec, prefix: str) -> Iterator[str]:
+    for item in spec:
+        if isinstance(item, Loop):
+            yield from _paths(item.fields, f"{prefix}{item.name}[].")
+        else:
+            yield f"{prefix}{item.name}"
+
+
+def context_paths(value: Any, prefix: str = "") -> Iterator[str]:
+    """The same paths read off a real context: dicts by key, lists of dicts as ``name[]``."""
+    for key, v in value.items():
+        if isinstance(v, dict):
+            yield from context_paths(v, f"{prefix}{key}.")
+        elif isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
+            for record in v:
+                yield from context_paths(record, f"{prefix}{key}[].")
+        else:
+            yield f"{prefix}{key}"
+
+
+def _guide(spec: Spec, fmt: str, scope: str, depth: int) -> Iterator[GuideLine]:
+    for item in spec:
+        ref = f"{scope}.{item.name}" if scope else item.name
+        if isinstance(item, Loop):
+            if fmt == DOCX:
+                head = f"{{% for {item.var} in {ref} %}} … {{% endfor %}}"
+            elif item.var == "row":
+                head = "逐行：含 {{ row.… }} 的一行按记录数重复"
+            else:
+                head = "逐列：含 {{ col.… }} 的一列按记录数向右重复"
+            yield GuideLine(head, item.label, depth, is_loop=True)
+            yield from _guide(item.fields, fmt, item.var, depth + 1)
+        else:
+            yield GuideLine(f"{{{{ {ref} }}}}", item.label, depth)
+
+
+# --- the documents ----------------------------------------------------------------------------
+
+ORG = (
+    Field("org.name", "党组织名称", "中共示例村第一支部委员会"),
+    Field("org.short_name", "党组织简称（没有时同名称）", "第一支部"),
+    Field("org.code", "组织编码", "B01"),
+)
+GENERATED = Field("generated_on", "生成日期", "2026年11月21日")
+
+MEETING_HEADER = (
+    Field("kind", "会议类别", "支部党员大会"),
+    Field("title", "会议主题", "学习贯彻党的二十届四中全会精神"),
+    Field("name", "会议名称（年度第几次同类会议）", "2026年第1次支部党员大会"),
+    Field("group", "党小组（党小组会）", ""),
+    Field("date", "日期", "2026年3月10日"),
+    Field("weekday", "星期", "星期二"),
+    Field("period", "上午/下午/晚上", "下午"),
+    Field("start", "开始时间", "15:00"),
+    Field("end", "散会时间", "17:00"),
+    Field("start_zh", "开始时间（时分）", "15时00分"),
+    Field("end_zh", "散会时间（时分）", "17时00分"),
+    Field("place", "地点（线上会议写“线上”）", "村党群服务中心会议室"),
+    Field("host", "主持人", "石书记"),
+    Field("host_title", "主持人职务", "书记"),
+    Field("recorder", "记录人", "梅党员"),
+)
+
+MEETING_BOOK = Document(
+    key="meeting_book",
+    name="会议记录本",
+    format=DOCX,
+    description="一个党支部一年的会议记录：封面、目录，每次已召开的会议一节（另起一页），"
+    "内容取自确认后的会议记录。",
+    spec=(
+        *ORG,
+        Field("year", "年度", 2026),
+        GENERATED,
+        Field("count", "会议次数", 2),
+        Loop(
+            "meetings",
+            "m",
+            "每次会议（已召开、记录已确认，按时间先后）",
+            (
+                Field("number", "序号", 1),
+                *MEETING_HEADER,
+                Field("lecturer", "授课人（党课）", ""),
+                Field("is_assembly", "是否支部党员大会（是/否）", True),
+                Field("is_lecture", "是否党课（是/否）", False),
+                Field("expected", "应到人数", 20),
+                Field("present", "实到人数", 17),
+                Field("leave", "请假人数", 2),
+                Field("absent", "无故缺席人数", 1),
+                Field("not_present", "缺席人数（含请假）", 3),
+                Field("present_names", "出席人员名单（列表）", ["石书记", "梅党员"]),
+                Field("present_text", "出席人员（用顿号连接）", "石书记、梅党员"),
+                Field("absent_text", "缺席人员及原因", "裴同志（请假：外出务工）、童调动（缺席）"),
+                Loop(
+                    "absentees",
+                    "a",
+                    "缺席人员",
+                    (
+                        Field("name", "姓名", "裴同志"),
+                        Field("reason", "原因（请假事由或“缺席”）", "请假：外出务工"),
+                    ),
+                ),
+                Field("observers_text", "列席人员（姓名、职务）", "程组织（镇党委组织委员）"),
+                Loop(
+                    "observers",
+                    "o",
+                    "列席人员",
+                    (
+                        Field("name", "姓名", "程组织"),
+                        Field("title", "职务/身份", "镇党委组织委员"),
+                    ),
+                ),
+                Field("agenda", "会议议题（列表）", ["学习四中全会精神", "讨论发展对象"]),
+                Loop(
+                    "topics",
+                    "item",
+                    "每个议题的记录",
+                    (
+                        Field("number", "序号", 1),
+                        Field("number_zh", "中文序号（一、二、三）", "一"),
+                        Field("title", "议题", "学习四中全会精神"),
+                        Field("is_first_topic", "是否第一议题（是/否）", False),
+                        Field(
+                            "content", "会议内容/发言记录（保留换行）", "石书记领学……\n梅党员发言……"
+                        ),
+                    ),
+                ),
+                Loop(
+                    "resolutions",
+                    "r",
+                    "会议决议及表决情况",
+                    (
+                        Field("number", "序号", 1),
+                        Field("text", "决议内容", "同意接收张三为预备党员"),
+                        Field("yes", "赞成票", 15),
+                        Field("no", "反对票", 1),
+                        Field("abstain", "弃权票", 1),
+                        Field("written", "其中书面意见", 0),
+                        Field("result", "表决结果（通过/未通过；不计票的会议为空）", "通过"),
+                    ),
+                ),
+                Field("voting_expected", "应到会有表决权人数（党员大会）", 18),
+                Field("voting_present", "实到会有表决权人数（党员大会）", 16),
+                Field("quorum", "是否达到规定人数（是/否；不适用时为空）", True),
+                Field(
+                    "quorum_text",
+                    "规定人数说明（党员大会、支委会）",
+                    "到会有表决权的党员超过应到会有表决权党员的半数，符合规定人数",
+                ),
+                Field("summary", "主持人总结（保留换行）", "会议要求……"),
+                Field("version", "会议记录版本", 1),
+                Field("correction", "更正原因（第2版起）", ""),
+                Field("confirmed_on", "记录确认日期", "2026年3月10日"),
+            ),
+        ),
+    ),
+)
+
+SIGN_IN_SHEET = Document(
+    key="sign_in_sheet",
+    name="签到表",
+    format=XLSX,
+    description="一次会议的签到表：会议信息、应到/实到/缺席人数，每人一行（本人签名、备注）。",
+    spec=(
+        *ORG,
+        GENERATED,
+        Field("meeting.kind", "会议类别", "主题党日"),
+        Field("meeting.title", "会议主题", "3月主题党日"),
+        Field("meeting.date", "日期", "2026年3月10日"),
+        Field("meeting.weekday", "星期", "星期二"),
+        Field("meeting.period", "上午/下午/晚上", "下午"),
+        Field("meeting.start", "开始时间", "15:00"),
+        Field("meeting.end", "结束时间", "17:00"),
+        Field("meeting.when", "时间（一句话）", "2026年3月10日（星期二）下午 15:00—17:00"),
+        Field("meeting.place", "地点", "村党群服务中心"),
+        Field("meeting.host", "主持人", "石书记"),
+        Field("meeting.recorder", "记录人", "梅党员"),
+        Field("expected", "应到人数", 20),
+        Field("present", "实到人数（会议开始前为空，供手填）", 17),
+        Field("leave", "请假人数（会议开始前为空）", 2),
+        Field("absent", "缺席人数（含请假；会议开始前为空）", 3),
+        Loop(
+            "rows",
+            "row",
+            "每人一行（应到人员在前，列席人员在后）",
+            (
+                Field("number", "序号", 1),
+                Field("name", "姓名", "梅党员"),
+                Field("signature", "本人签名（在系统中签到的为“已签到 14:55”，否则留空）", ""),
+                Field("note", "备注（请假事由、流动党员、列席等）", "流动党员"),
+                Field("role", "身份（应到/列席）", "应到"),
+            ),
+        ),
+    ),
+)
+
+ATTENDANCE_SHEET = Document(
+    key="attendance_sheet",
+    name="党员出席情况统计表",
+    format=XLSX,
+    description="一个党支部一年的出席情况：每名党员一行，每次已召开的会议一列"
+    "（出席/请假/缺席/补学），右侧和底部为合计。",
+    spec=(
+        *ORG,
+        Field("year", "年度", 2026),
+        GENERATED,
+        Loop(
+            "columns",
+            "col",
+            "每次会议一列（已召开，按时间先后）",
+            (
+                Field("index", "列序号（从0起，用于 row.marks[col.index]）", 0),
+                Field("number", "会议序号", 1),
+                Field("date", "日期（月-日）", "03-10"),
+                Field("date_full", "日期", "2026-03-10"),
+                Field("kind", "会议类别", "支部党员大会"),
+                Field("kind_short", "会议类别简称", "党员大会"),
+                Field("title", "会议主题", "学习四中全会精神"),
+                Field("expected", "本次应到", 20),
+                Field("present", "本次实到", 17),
+            ),
+        ),
+        Loop(
+            "rows",
+            "row",
+            "每名党员一行",
+            (
+                Field("number", "序号", 1),
+                Field("name", "姓名", "梅党员"),
+                Field("category", "人员类别", "正式党员"),
+                Field(
+                    "marks",
+                    "各次会议情况（列表，与 columns 对应：出席/请假/缺席/补学，不需参加为—）",
+                    ["出席", "请假"],
+                ),
+                Field("expected", "应参加次数", 2),
+                Field("present", "出席次数", 1),
+                Field("leave", "请假次数", 1),
+                Field("absent", "缺席次数", 0),
+                Field("made_up", "补学次数", 1),
+                Field("rate", "出席率", "50%"),
+            ),
+        ),
+        Field("totals.meetings", "会议次数", 2),
+        Field("totals.expected", "合计应参加人次", 40),
+        Field("totals.present", "合计出席人次", 34),
+        Field("totals.leave", "合计请假人次", 4),
+        Field("totals.absent", "合计缺席人次", 2),
+        Field("totals.made_up", "合计补学人次", 5),
+        Field("totals.rate", "总出席率", "85%"),
+    ),
+)
+
+DOCUMENTS: dict[str, Document] = {d.key: d for d in (MEETING_BOOK, SIGN_IN_SHEET, ATTENDANCE_SHEET)}
+
+
+def get(key: str) -> Document | None:
+    return DOCUMENTS.get(key)
