@@ -1,0 +1,689 @@
+"""Compliance of a subtree with the rulebook, and the six-month rule (RULES.md §1, §7).
+
+``compute`` answers for any organization and date range in a fixed number of queries, however
+large the subtree: the database does the counting (held meetings per unit, kind and month; the
+last participation per member) and Python only walks the aggregates. The rules themselves
+(periods, versions, statuses, months) are the pure functions of ``rulebook/rules.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from zhibu.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus
+from zhibu.members.models import Member
+from zhibu.orgs.models import COMMITTEE_ROLES, Organization, OrgKind, Position, subtree_q
+from zhibu.rulebook import rules
+from zhibu.rulebook.models import Requirement
+
+KIND_LABELS = dict(MeetingKind.choices)
+KIND_ORDER = [k for k, _ in MeetingKind.choices]
+SHORT_LABELS = {
+    "branch_assembly": "党员大会",
+    "committee_meeting": "支委会",
+    "group_meeting": "党小组会",
+    "lecture": "党课",
+    "theme_day": "主题党日",
+    "life_meeting": "组织生活会",
+}
+MAX_RANGE_DAYS = 3 * 366
+# Status colours always come with a word (UI.md): 正常 green, 待完成 amber, 缺失 red-orange.
+BADGES = {
+    rules.OK: "badge-ok",
+    rules.DUE: "badge-warn",
+    rules.MISSING: "badge-danger",
+    rules.BEHIND: "badge-danger",
+    "": "badge-muted",
+}
+LEVEL_BADGES = {
+    rules.LEVEL_OK: "badge-ok",
+    rules.LEVEL_WARNING: "badge-warn",
+    rules.LEVEL_CRITICAL: "badge-danger",
+}
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+@dataclass
+class MeetingRef:
+    pk: int
+    title: str
+    date: dt.date
+
+
+@dataclass
+class PeriodResult:
+    period: rules.Period
+    min_count: int
+    held: int  # meetings held in the period
+    status: str  # ok · due · missing
+    meetings: list[MeetingRef] = field(default_factory=list)  # filled by ``attach_meetings``
+
+    @property
+    def label(self) -> str:
+        return self.period.label
+
+    @property
+    def status_label(self) -> str:
+        return rules.STATUS_LABELS[self.status]
+
+    @property
+    def badge(self) -> str:
+        return BADGES[self.status]
+
+
+@dataclass
+class RequirementResult:
+    """One requirement (all its versions) for one unit over the range."""
+
+    kind: str
+    applies_to: str
+    periods: list[PeriodResult]
+    versions: list[Requirement]
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def unit(self) -> str:
+        return self.periods[-1].period.unit if self.periods else self.versions[-1].period
+
+    @property
+    def required(self) -> int:
+        return len(self.periods)
+
+    @property
+    def held(self) -> int:
+        """Periods satisfied (not meetings)."""
+        return sum(1 for p in self.periods if p.status == rules.OK)
+
+    @property
+    def missing(self) -> list[str]:
+        return [p.label for p in self.periods if p.status == rules.MISSING]
+
+    @property
+    def due(self) -> list[str]:
+        return [p.label for p in self.periods if p.status == rules.DUE]
+
+    @property
+    def status(self) -> str:
+        return rules.requirement_status(p.status for p in self.periods)
+
+    @property
+    def status_label(self) -> str:
+        return rules.STATUS_LABELS[self.status]
+
+    @property
+    def badge(self) -> str:
+        return BADGES[self.status]
+
+    @property
+    def current(self) -> Requirement:
+        """The version governing the last period: the rule as it now reads for this range."""
+        return self.versions[-1]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "unit": self.unit,
+            "required": self.required,
+            "held": self.held,
+            "missing": self.missing,
+            "due": self.due,
+            "status": self.status,
+            "periods": [
+                {"period": p.label, "min_count": p.min_count, "held": p.held, "status": p.status}
+                for p in self.periods
+            ],
+        }
+
+
+@dataclass
+class UnitResult:
+    """A branch or a group, with each requirement that applied to it in the range."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    path: str
+    parent_id: int | None
+    parent_code: str
+    closed_on: dt.date | None
+    requirements: list[RequirementResult] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return rules.requirement_status(r.status for r in self.requirements)
+
+    @property
+    def n_missing(self) -> int:
+        return sum(len(r.missing) for r in self.requirements)
+
+    @property
+    def status_label(self) -> str:
+        return rules.STATUS_LABELS[self.status]
+
+    @property
+    def badge(self) -> str:
+        return BADGES[self.status]
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == OrgKind.GROUP
+
+    @property
+    def is_current(self) -> bool:
+        return self.closed_on is None
+
+    @property
+    def kinds(self) -> list[str]:
+        return [r.kind for r in self.requirements]
+
+    def requirement(self, kind: str) -> RequirementResult | None:
+        return next((r for r in self.requirements if r.kind == kind), None)
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code, "name": self.name, "kind": self.kind}
+        if self.is_group:
+            out["branch"] = self.parent_code
+        out["status"] = self.status
+        out["requirements"] = [r.as_json() for r in self.requirements]
+        return out
+
+
+@dataclass
+class MemberResult:
+    id: int
+    name: str
+    id_number_tail: str
+    branch_id: int
+    branch_code: str
+    branch_name: str
+    in_branch_since: dt.date
+    last_participation: dt.date | None
+    months_without_life: int
+    level: str
+
+    @property
+    def level_label(self) -> str:
+        return rules.LEVEL_LABELS[self.level]
+
+    @property
+    def badge(self) -> str:
+        return LEVEL_BADGES[self.level]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id_number_tail": self.id_number_tail,
+            "name": self.name,
+            "unit": self.branch_code,
+            "months_without_life": self.months_without_life,
+            "level": self.level,
+            "last_participation": self.last_participation.isoformat()
+            if self.last_participation
+            else None,
+            "in_branch_since": self.in_branch_since.isoformat(),
+        }
+
+
+@dataclass
+class Cell:
+    """One square of the board: a requirement for a branch (党小组会: summed over its groups)."""
+
+    kind: str
+    required: int = 0
+    held: int = 0
+    status: str = ""  # "" when the requirement does not apply
+    missing: int = 0
+    note: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return rules.STATUS_LABELS.get(self.status, "不适用")
+
+    @property
+    def badge(self) -> str:
+        return BADGES[self.status]
+
+
+@dataclass
+class BranchRow:
+    branch: UnitResult
+    groups: list[UnitResult]
+    cells: list[Cell]
+
+    @property
+    def status(self) -> str:
+        return rules.requirement_status(c.status for c in self.cells if c.status)
+
+    @property
+    def n_missing(self) -> int:
+        return sum(c.missing for c in self.cells)
+
+    @property
+    def status_label(self) -> str:
+        return rules.STATUS_LABELS[self.status]
+
+    @property
+    def badge(self) -> str:
+        return BADGES[self.status]
+
+
+@dataclass
+class MonthRow:
+    month: str  # 2026-03
+    ok: int = 0
+    due: int = 0
+    missing: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.ok + self.due + self.missing
+
+    @property
+    def rate(self) -> int | None:
+        """Share of the periods ended this month that were satisfied, in percent."""
+        done = self.ok + self.missing
+        return round(self.ok * 100 / done) if done else None
+
+
+@dataclass
+class Result:
+    org: Organization
+    date_from: dt.date
+    date_to: dt.date
+    today: dt.date
+    life_end: dt.date  # the six-month rule counts to here: the range end, or today if earlier
+    units: list[UnitResult]
+    members: list[MemberResult]  # party members at warning or critical, most months first
+    party_members: int  # all party members counted
+
+    @property
+    def kinds(self) -> list[str]:
+        """The kinds of meeting any unit is held to, in the usual order (the board's columns)."""
+        seen = {r.kind for u in self.units for r in u.requirements}
+        return [k for k in KIND_ORDER if k in seen]
+
+    def branch_rows(self) -> list[BranchRow]:
+        groups: dict[int | None, list[UnitResult]] = defaultdict(list)
+        for u in self.units:
+            if u.is_group:
+                groups[u.parent_id].append(u)
+        kinds = self.kinds
+        rows = []
+        for u in self.units:
+            if u.is_group:
+                continue
+            cells = [_cell(kind, u, groups[u.id]) for kind in kinds]
+            rows.append(BranchRow(u, groups[u.id], cells))
+        return rows
+
+    def by_month(self) -> list[MonthRow]:
+        """Requirement periods by the month they end in (later ones in the range's last month)."""
+        months = {
+            n: MonthRow(f"{y}-{m:02d}")
+            for n in rules.month_span(self.date_from, self.date_to)
+            for y, m in [rules.month_of_number(n)]
+        }
+        last = rules.month_number(self.date_to.year, self.date_to.month)
+        for u in self.units:
+            for r in u.requirements:
+                for p in r.periods:
+                    end = p.period.months[-1]
+                    row = months.get(min(end, last))
+                    if row is not None:
+                        setattr(row, p.status, getattr(row, p.status) + 1)
+        return list(months.values())
+
+    def chart_data(self) -> dict[str, Any]:
+        rows = self.by_month()
+        return {
+            "labels": [r.month for r in rows],
+            "series": [
+                {"key": "ok", "label": "正常", "data": [r.ok for r in rows]},
+                {"key": "due", "label": "待完成", "data": [r.due for r in rows]},
+                {"key": "missing", "label": "缺失", "data": [r.missing for r in rows]},
+            ],
+        }
+
+    def counts(self) -> dict[str, int]:
+        rows = self.branch_rows()
+        return {
+            "branches": len(rows),
+            "behind": sum(1 for r in rows if r.status == rules.BEHIND),
+            "warning": sum(1 for m in self.members if m.level == rules.LEVEL_WARNING),
+            "critical": sum(1 for m in self.members if m.level == rules.LEVEL_CRITICAL),
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "org": self.org.code,
+            "from": self.date_from.isoformat(),
+            "to": self.date_to.isoformat(),
+            "today": self.today.isoformat(),
+            "units": [u.as_json() for u in self.units],
+            "members": [m.as_json() for m in self.members],
+            "party_members": self.party_members,
+            "thresholds": {
+                "warning": rules.LIFE.warning,
+                "critical": rules.LIFE.critical,
+                "source": rules.LIFE.source,
+            },
+        }
+
+
+def _cell(kind: str, branch: UnitResult, groups: list[UnitResult]) -> Cell:
+    if kind == "group_meeting":
+        parts = [r for g in groups if (r := g.requirement(kind)) is not None and r.required]
+        if not parts:
+            return Cell(kind, note="没有党小组" if not groups else "")
+        return Cell(
+            kind,
+            required=sum(r.required for r in parts),
+            held=sum(r.held for r in parts),
+            status=rules.requirement_status(r.status for r in parts),
+            missing=sum(len(r.missing) for r in parts),
+            note=f"{len(parts)} 个党小组",
+        )
+    r = branch.requirement(kind)
+    if r is None:
+        return Cell(kind, note="未设支委会" if kind == "committee_meeting" else "")
+    return Cell(kind, r.required, r.held, r.status, len(r.missing))
+
+
+# --- the computation ----------------------------------------------------------------------
+
+
+def _tz() -> dt.tzinfo:
+    return timezone.get_default_timezone()
+
+
+def _month_start(number: int) -> dt.datetime:
+    year, month = rules.month_of_number(number)
+    return dt.datetime(year, month, 1, tzinfo=_tz())
+
+
+def _lines(rows: list[Requirement]) -> dict[tuple[str, str], list[Requirement]]:
+    lines: dict[tuple[str, str], list[Requirement]] = defaultdict(list)
+    for r in sorted(rows, key=lambda r: r.effective_from):
+        lines[(r.kind, r.applies_to)].append(r)
+    return lines
+
+
+def _scope_filters(org: Organization) -> tuple[Q, Q]:
+    """(meetings, members) of ``org``'s subtree; for a group, its own meetings and members."""
+    if org.kind == OrgKind.GROUP:
+        return Q(group_id=org.pk), Q(group_id=org.pk)
+    return subtree_q(org.path, "branch__"), subtree_q(org.path, "branch__")
+
+
+def compute(
+    org: Organization, date_from: dt.date, date_to: dt.date, today: dt.date | None = None
+) -> Result:
+    """Compliance of every branch and group in ``org``'s subtree open during the range, and the
+    party members at warning or critical under the six-month rule.
+
+    Six queries whatever the size of the subtree: requirements, units, held meetings counted per
+    unit/kind/month, committee positions, the flagged members with their last participation, and
+    the number of party members.
+    """
+    if date_to < date_from:
+        raise ValueError("date_from is after date_to")
+    today = today or timezone.localdate()
+    versions = list(Requirement.objects.all())
+    lines = _lines(versions)
+    plans = {
+        line: rules.plan_periods([r.as_version() for r in rows], date_from, date_to)
+        for line, rows in lines.items()
+    }
+    by_id = {r.pk: r for r in versions}
+
+    unit_rows = list(
+        Organization.objects.filter(subtree_q(org.path), kind__in=[OrgKind.BRANCH, OrgKind.GROUP])
+        .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=date_to))
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=date_from))
+        .order_by("path")
+        .values("pk", "code", "name", "kind", "path", "parent_id", "parent__code",
+                "founded_on", "closed_on")
+    )  # fmt: skip
+
+    # Held meetings per (unit, kind, month). The month is computed in the database from local
+    # month boundaries, so no row comes back to Python one by one.
+    all_periods = [p for plan in plans.values() for p, _ in plan]
+    span = (
+        rules.month_span(min(p.start for p in all_periods), max(p.end for p in all_periods))
+        if all_periods
+        else rules.month_span(date_from, date_to)
+    )
+    meeting_q, member_q = _scope_filters(org)
+    month_case = Case(
+        *[When(starts_at__lt=_month_start(n + 1), then=Value(n)) for n in span],
+        output_field=IntegerField(),
+    )
+    counts: dict[tuple[int, str, int], int] = {}
+    held = (
+        Meeting.objects.filter(
+            meeting_q,
+            status=MeetingStatus.HELD,
+            starts_at__gte=_month_start(span[0]),
+            starts_at__lt=_month_start(span[-1] + 1),
+        )
+        .annotate(month=month_case, unit_id=Coalesce("group_id", "branch_id"))
+        .values_list("unit_id", "kind", "month")
+        .order_by()
+        .annotate(n=Count("pk"))
+    )
+    for unit_id, kind, month, n in held:
+        counts[(unit_id, kind, month)] = n
+
+    positions: dict[int, list[tuple[int, dt.date, dt.date | None]]] = defaultdict(list)
+    span_start, span_end = _month_start(span[0]).date(), _month_start(span[-1] + 1).date()
+    for org_id, member_id, started, ended in (
+        Position.objects.filter(
+            subtree_q(org.path, "organization__"),
+            role__in=COMMITTEE_ROLES,
+            started_on__lt=span_end,
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=span_start))
+        .values_list("organization_id", "member_id", "started_on", "ended_on")
+    ):
+        positions[org_id].append((member_id, started, ended))
+
+    units = []
+    for row in unit_rows:
+        unit = UnitResult(
+            id=row["pk"], code=row["code"], name=row["name"], kind=row["kind"], path=row["path"],
+            parent_id=row["parent_id"], parent_code=row["parent__code"] or "",
+            closed_on=row["closed_on"],
+        )  # fmt: skip
+        for (kind, applies_to), plan in sorted(
+            plans.items(), key=lambda item: KIND_ORDER.index(item[0][0])
+        ):
+            if (applies_to == rules.GROUP) != unit.is_group:
+                continue
+            periods, used = [], {}
+            for period, version in plan:
+                if not rules.is_open(row["founded_on"], row["closed_on"], period.end):
+                    continue
+                if applies_to == rules.BRANCH_WITH_COMMITTEE and not rules.has_committee(
+                    positions[unit.id], period.end
+                ):
+                    continue
+                n = sum(counts.get((unit.id, kind, m), 0) for m in period.months)
+                status = rules.period_status(
+                    held=n, min_count=version.min_count, period_end=period.end,
+                    range_end=date_to, today=today,
+                )  # fmt: skip
+                periods.append(PeriodResult(period, version.min_count, n, status))
+                used[version.id] = by_id[version.id]
+            if periods:
+                unit.requirements.append(
+                    RequirementResult(kind, applies_to, periods, list(used.values()))
+                )
+        units.append(unit)
+
+    life_end = min(date_to, today)
+    members = flagged_members(member_q, life_end)
+    party = Member.objects.current().party_members().filter(member_q).count()
+    return Result(org, date_from, date_to, today, life_end, units, members, party)
+
+
+def flagged_members(member_q: Q, end: dt.date) -> list[MemberResult]:
+    """Party members with ≥ ``LIFE.warning`` whole months without organizational life at ``end``
+    (one query: the database keeps only those whose joining and last participation are both on
+    or before the latest qualifying date, using the (member, participated_on) index)."""
+    cutoff = rules.latest_start(rules.LIFE.warning, end)
+    mine = Attendance.objects.filter(member=OuterRef("pk"), participated_on__lte=end)
+    rows = (
+        Member.objects.current()
+        .party_members()
+        .filter(member_q, in_branch_since__lte=cutoff)
+        .filter(~Exists(mine.filter(participated_on__gt=cutoff)))
+        .annotate(last=Subquery(mine.order_by("-participated_on").values("participated_on")[:1]))
+        .values_list("pk", "name", "id_number_tail", "branch_id", "branch__code", "branch__name",
+                     "branch__path", "in_branch_since", "last")
+    )  # fmt: skip
+    out = []
+    for pk, name, tail, branch_id, code, branch_name, path, since, last in rows:
+        months = rules.months_without_life(last, since, end)
+        out.append(
+            (
+                -months,
+                path,
+                name,
+                MemberResult(pk, name, tail, branch_id, code, branch_name, since, last, months,
+                             rules.life_level(months)),
+            )
+        )  # fmt: skip
+    out.sort(key=lambda t: t[:3])
+    return [t[3] for t in out]
+
+
+def attach_meetings(result: Result) -> None:
+    """Put the held meetings on each period of ``result`` (one query), for the drill-down page."""
+    meeting_q, _ = _scope_filters(result.org)
+    periods = [p for u in result.units for r in u.requirements for p in r.periods]
+    if not periods:
+        return
+    start = min(p.period.start for p in periods)
+    end = max(p.period.end for p in periods) + dt.timedelta(days=1)
+    tz = _tz()
+    found: dict[tuple[int, str], list[tuple[dt.date, MeetingRef]]] = defaultdict(list)
+    for pk, kind, branch_id, group_id, title, starts_at in (
+        Meeting.objects.filter(
+            meeting_q,
+            status=MeetingStatus.HELD,
+            starts_at__gte=dt.datetime.combine(start, dt.time(), tzinfo=tz),
+            starts_at__lt=dt.datetime.combine(end, dt.time(), tzinfo=tz),
+        )
+        .order_by("starts_at")
+        .values_list("pk", "kind", "branch_id", "group_id", "title", "starts_at")
+    ):
+        day = starts_at.astimezone(tz).date()
+        found[(group_id or branch_id, kind)].append((day, MeetingRef(pk, title, day)))
+    for u in result.units:
+        for r in u.requirements:
+            for p in r.periods:
+                p.meetings = [m for day, m in found[(u.id, r.kind)] if p.period.contains(day)]
+
+
+# --- the secretary's "due next" and the member's own record -------------------------------
+
+
+@dataclass
+class DueItem:
+    kind: str
+    unit_name: str  # the group's name for 党小组会, else ""
+    period: rules.Period
+    min_count: int
+    held: int
+    today: dt.date
+
+    @property
+    def deadline(self) -> dt.date:
+        return self.period.end
+
+    @property
+    def days_left(self) -> int:
+        return (self.period.end - self.today).days
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def text(self) -> str:
+        """本月主题党日还未开展（截至11月30日）."""
+        verb = {"lecture": "组织", "theme_day": "开展"}.get(self.kind, "召开")
+        what = f"{rules.CURRENT_LABELS[self.period.unit]}{self.kind_label}"
+        if self.held:
+            done = f"{what}已{verb}{self.held}次，还需{self.min_count - self.held}次"
+        else:
+            done = f"{what}还未{verb}"
+        prefix = f"{self.unit_name}：" if self.unit_name else ""
+        return f"{prefix}{done}（截至{self.deadline.month}月{self.deadline.day}日）"
+
+
+def due_next(branch: Organization, today: dt.date | None = None) -> list[DueItem]:
+    """What the branch (and its groups) must still hold in the periods running today, soonest
+    deadline first. The compliance computation over the single day ``today``: six queries."""
+    today = today or timezone.localdate()
+    result = compute(branch, today, today, today)
+    items = [
+        DueItem(r.kind, u.name if u.is_group else "", p.period, p.min_count, p.held, today)
+        for u in result.units
+        for r in u.requirements
+        for p in r.periods
+        if p.status != rules.OK and p.period.contains(today)
+    ]
+    return sorted(items, key=lambda i: (i.deadline, KIND_ORDER.index(i.kind), i.unit_name))
+
+
+@dataclass
+class MemberLife:
+    last_participation: dt.date | None
+    in_branch_since: dt.date
+    months_without_life: int
+    level: str
+    on: dt.date
+    thresholds: rules.LifeThresholds = rules.LIFE
+
+    @property
+    def level_label(self) -> str:
+        return rules.LEVEL_LABELS[self.level]
+
+    @property
+    def badge(self) -> str:
+        return LEVEL_BADGES[self.level]
+
+
+def member_life(member: Member, today: dt.date | None = None) -> MemberLife:
+    """The member's own six-month-rule record (one query)."""
+    today = today or timezone.localdate()
+    last = Attendance.objects.filter(member=member, participated_on__lte=today).aggregate(
+        last=Max("participated_on")
+    )["last"]
+    months = rules.months_without_life(last, member.in_branch_since, today)
+    return MemberLife(last, member.in_branch_since, months, rules.life_level(months), today)

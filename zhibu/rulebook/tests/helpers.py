@@ -1,0 +1,85 @@
+"""Test helpers for the rulebook: the seeded requirements, held meetings built through services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Iterable
+from typing import Any
+
+from django.apps import apps
+from django.utils import timezone
+
+from zhibu.meetings import rules as meeting_rules
+from zhibu.meetings.models import Meeting
+from zhibu.meetings.services import attendance_mark, meeting_plan, minutes_confirm, minutes_save
+from zhibu.members.models import Member
+from zhibu.members.services import member_create
+from zhibu.orgs.models import Organization
+from zhibu.orgs.services import position_assign
+from zhibu.rulebook.models import Requirement
+from zhibu.testing import member_values
+
+
+def seeded() -> list[Requirement]:
+    """The requirements the data migration seeds. A transactional test (the browser tests)
+    empties every table when it ends, so later tests on that database seed them again."""
+    if not Requirement.objects.exists():
+        fill = importlib.import_module("zhibu.rulebook.migrations.0002_fill_requirements").fill
+        fill(apps, None)
+    return list(Requirement.objects.order_by("pk"))
+
+
+def requirement(kind: str) -> Requirement:
+    seeded()
+    return Requirement.objects.get(kind=kind, effective_to__isnull=True)
+
+
+def at(day: dt.date, hour: int = 15, minute: int = 0) -> dt.datetime:
+    """A local (Asia/Shanghai) time on ``day``."""
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_default_timezone())
+
+
+def hold(
+    branch: Organization,
+    kind: str,
+    when: dt.date | dt.datetime,
+    *,
+    group: Organization | None = None,
+    present: Iterable[Member] | None = None,
+    actor: Any = None,
+    title: str = "",
+) -> Meeting:
+    """Plan a meeting, mark attendance (``present``: everyone expected when None), write and
+    confirm the minutes: a held meeting, as a recorder would make one."""
+    starts_at = when if isinstance(when, dt.datetime) else at(when)
+    meeting = meeting_plan(
+        actor=actor, branch=branch, kind=kind, title=title or meeting_rules.KIND_LABELS[kind],
+        starts_at=starts_at, ends_at=starts_at + dt.timedelta(minutes=25), group=group,
+        lecturer_name="书记" if kind == meeting_rules.LECTURE else "", send_notice=False,
+    )  # fmt: skip
+    rows = list(meeting.attendances.filter(role="attendee"))
+    chosen = None if present is None else {m.pk for m in present}
+    marks = {a.pk: "present" if chosen is None or a.member_id in chosen else "absent" for a in rows}
+    if marks:
+        attendance_mark(actor=actor, meeting=meeting, marks=marks)
+    minutes_save(actor=actor, meeting=meeting,
+                 content={"items": [{"title": "学习", "content": "学习讨论。"}]})  # fmt: skip
+    minutes_confirm(actor=actor, meeting=meeting)
+    meeting.refresh_from_db()
+    return meeting
+
+
+def person(branch: Organization, name: str, **values: Any) -> Member:
+    return member_create(actor=None, branch=branch, values=member_values(name=name, **values))
+
+
+def give_committee(branch: Organization, size: int, started_on: dt.date) -> list[Member]:
+    """Add ``size`` committee members (委员) to ``branch`` from ``started_on``."""
+    out = []
+    for i in range(size):
+        m = person(branch, f"委员{branch.code}{i}")
+        position_assign(actor=None, member=m, organization=branch, role="committee_member",
+                        started_on=started_on)  # fmt: skip
+        out.append(m)
+    return out
