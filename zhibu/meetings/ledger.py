@@ -45,7 +45,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from zhibu.accounts.models import User
 from zhibu.core import audit
 from zhibu.core.bulk import insert_many
-from zhibu.meetings import rules, services
+from zhibu.meetings import rules
 from zhibu.meetings.models import (
     AgendaItem,
     Attendance,
@@ -622,6 +622,60 @@ def match_people(
     return out, errors
 
 
+def attendance_snapshot(
+    kind: str, entries: Sequence[Entry], names: Mapping[int, str]
+) -> dict[str, Any]:
+    """The attendance as the minutes freeze it, from the entries before they are written.
+
+    The same dictionary ``services.attendance_summary`` builds from the database (a test pins
+    the two together for every kind); computed here because querying it back costs a query and
+    a decryption of every member's personal data per meeting, most of a 10-year import's time.
+    Imported rows carry no exclusions and no written opinions.
+    """
+
+    def name(e: Entry) -> str:
+        return names[e.member_id] if e.member_id is not None else e.guest_name
+
+    attendees = [e for e in entries if e.role == AttendanceRole.ATTENDEE]
+    by_status = {s: [e for e in attendees if e.status == s] for s in STATUS_BY_COLUMN.values()}
+    present = by_status[AttendanceStatus.PRESENT]
+    voters = [e for e in attendees if e.voting]
+    voting_present = sum(1 for e in voters if e.status == AttendanceStatus.PRESENT)
+    summary: dict[str, Any] = {
+        "expected": len(attendees),
+        "present": len(present),
+        "leave": len(by_status[AttendanceStatus.LEAVE]),
+        "absent": len(by_status[AttendanceStatus.ABSENT]),
+        "present_names": [name(e) for e in present],
+        "leave_names": [
+            {"name": name(e), "reason": e.leave_reason} for e in by_status[AttendanceStatus.LEAVE]
+        ],
+        "absent_names": [name(e) for e in by_status[AttendanceStatus.ABSENT]],
+        "observers": [
+            {
+                "name": name(e),
+                "title": e.guest_title,
+                "present": e.status == AttendanceStatus.PRESENT,
+            }
+            for e in entries
+            if e.role == AttendanceRole.OBSERVER
+        ],
+        "voting_expected": len(voters),
+        "voting_present": voting_present,
+        "written": 0,
+        "excluded": [],
+    }
+    if kind == rules.BRANCH_ASSEMBLY:
+        summary["quorum"] = rules.assembly_quorum(
+            voting_expected=len(voters), voting_present=voting_present
+        )
+    elif kind == rules.COMMITTEE_MEETING:
+        summary["quorum"] = rules.committee_quorum(
+            committee_members=len(attendees), present=len(present)
+        )
+    return summary
+
+
 def meeting_key(values: Mapping[str, Any]) -> tuple[str, str, dt.date, str]:
     """What makes two rows the same meeting: kind, group, date and 主题."""
     return (values["kind"], values["group"] or "", values["date"], values["title"])
@@ -785,8 +839,8 @@ def meeting_ledger_import(
     """Import a branch's paper ledger: every row valid and all written, or nothing at all.
 
     Each row becomes a held meeting (``imported``) with confirmed minutes (version 1: one item,
-    the 主题 with the 内容摘要; the attendance frozen as ``services.attendance_summary`` computes
-    it) and attendance rows for the people named. One audit event per meeting and one for the
+    the 主题 with the 内容摘要; the attendance frozen as ``services.attendance_summary`` would
+    compute it) and attendance rows for the people named. One audit event per meeting and one for the
     import. As with the roster, checking runs before the write transaction so a big file does
     not hold the database's write lock; inside it the one thing that can change meanwhile, a
     meeting entered since, is checked again. Nobody is notified and no 补学 is asked for: these
@@ -838,7 +892,7 @@ def _ledger_write(
         Attendance,
         (
             Attendance(
-                meeting=m,
+                meeting_id=m.pk,
                 member_id=e.member_id,
                 guest_name=e.guest_name,
                 guest_title=e.guest_title,
@@ -850,17 +904,18 @@ def _ledger_write(
                 # A leave written in the minutes was granted.
                 leave_state=LeaveState.APPROVED if e.status == AttendanceStatus.LEAVE else "",
                 # As minutes_confirm sets it: everyone present took part that day.
-                participated_on=m.date if e.status == AttendanceStatus.PRESENT else None,
+                participated_on=v["date"] if e.status == AttendanceStatus.PRESENT else None,
             )
             for m, v in zip(meetings, clean, strict=True)
             for e in v["entries"]
         ),
     )
+    names = {pk: member.name for pk, member in members.items()}
     now = timezone.now()
     minutes = []
     events = []
     for m, v in zip(meetings, clean, strict=True):
-        summary = services.attendance_summary(m)
+        summary = attendance_snapshot(m.kind, v["entries"], names)
         minutes.append(
             Minutes(
                 meeting=m,

@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 
 from zhibu.conftest import Cast
 from zhibu.core.models import AuditEvent
-from zhibu.meetings import ledger, services
+from zhibu.meetings import ledger, rules, services
 from zhibu.meetings.ledger import COLUMNS, NameRef, Person
 from zhibu.meetings.models import (
     Attendance,
@@ -231,6 +231,47 @@ def test_it_does_not_match_another_branchs_member(cast: Cast) -> None:
         "第2行 出席: 本支部花名册中没有“欧邻支”（已转出、去世的人员也已核对）；"
         "非本支部人员请填在“列席”列"
     ]
+
+
+@pytest.mark.parametrize("kind", list(rules.KIND_LABELS.values()))
+def test_it_freezes_the_attendance_as_the_meetings_service_computes_it(
+    cast: Cast, kind: str
+) -> None:
+    add(cast, "预备期", joined_on=dt.date(2023, 9, 1), full_on=dt.date(2024, 9, 1))
+    cells = {"党小组": "第一党小组"} if kind == "党小组会" else {}
+    data = xlsx(
+        [
+            row(
+                会议类型=kind,
+                出席="石书记、预备期",
+                请假="梅党员（病假）",
+                缺席="裴同志",
+                列席="艾积极（入党积极分子）、王村长",
+                **cells,
+            )
+        ]
+    )
+    assert run(cast, data).written
+    meeting = Meeting.objects.get(imported=True)
+    frozen = Minutes.objects.get(meeting=meeting).attendance
+    assert frozen == services.attendance_summary(meeting)
+    assert ("quorum" in frozen) is (kind in ("支部党员大会", "支部委员会会议"))
+
+
+def test_it_imports_in_a_number_of_queries_that_does_not_grow_with_the_file(cast: Cast) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(first_day: dt.date, n: int) -> int:
+        rows = [
+            row(日期=(first_day + dt.timedelta(days=i)).isoformat(), 请假="裴同志", 列席="王村长")
+            for i in range(n)
+        ]
+        with CaptureQueriesContext(connection) as ctx:
+            assert run(cast, xlsx(rows)).written
+        return len(ctx.captured_queries)
+
+    assert queries(dt.date(2020, 1, 1), 2) == queries(dt.date(2021, 1, 1), 40)
 
 
 # --- names ------------------------------------------------------------------------------
@@ -508,6 +549,24 @@ def test_it_knows_who_was_a_party_member_and_had_a_vote_that_day(
     p = Person(1, "某", "0001", category, joined_on=joined, full_on=full)
     assert ledger.party_member_on(p, day) is member
     assert ledger.had_vote_on(p, day) is vote
+
+
+def test_it_refuses_a_meeting_later_today() -> None:
+    now = dt.datetime(2026, 3, 10, 14, 0)
+    cells = dict(zip(HEADER, row(日期="2026-03-10", 开始时间="15:00"), strict=True))
+    assert ledger.validate_row(cells, now=now, groups=frozenset()).errors == [
+        ("开始时间", "15:00 还没有到，不能导入尚未召开的会议")
+    ]
+    cells["开始时间"] = "13:30"
+    assert ledger.validate_row(cells, now=now, groups=frozenset()).errors == []
+
+
+def test_it_takes_the_time_from_a_date_cell_that_has_one() -> None:
+    cells = dict(zip(HEADER, row(日期=dt.datetime(2024, 3, 10, 19, 30)), strict=True))
+    checked = ledger.validate_row(cells, now=dt.datetime(2026, 1, 1), groups=frozenset())
+    assert checked.values["start"] == dt.time(19, 30) and checked.values["date"] == dt.date(
+        2024, 3, 10
+    )
 
 
 # --- the web page -----------------------------------------------------------------------
