@@ -260,9 +260,10 @@ def meeting_book() -> bytes:
     # One section per meeting
     _tag(doc, "{%p for m in meetings %}")
     _para(doc, "{{ m.name }}", style="会议标题")
-    _para(doc, "{{ m.kind }}：{{ m.title }}", style="会议主题")
+    _para(doc, "{{ m.title }}", style="会议主题")
     info = doc.add_table(rows=0, cols=4, style="Table Grid")
-    _header_row(info, "会议名称", "{{ m.name }}（{{ m.kind }}）")
+    _pair_row(info, "会议名称", "{{ m.name }}", "会议类别", "{{ m.kind }}")
+    _header_row(info, "会议主题", "{{ m.title }}")
     _pair_row(
         info,
         "会议时间",
