@@ -726,3 +726,41 @@ def test_it_exits_1_with_row_lines_from_the_command_line(
     ]
     committee = zhibu("import-meetings", str(good), "--org", "C")
     assert committee.returncode == 1 and "不是党支部" in committee.stderr
+
+
+# --- in a real browser ------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_it_shows_the_secretary_the_ledger_errors_on_a_desk_and_a_phone(
+    transactional_db: Any, browser: Any, live_server: Any, test_output: Path, tmp_path: Path
+) -> None:
+    from zhibu.browser import DESKTOP, PHONE, login, new_page, no_horizontal_scroll, shot
+    from zhibu.conftest import PASSWORD, build_cast
+
+    cast = build_cast()
+    bad = tmp_path / "台账.xlsx"
+    bad.write_bytes(
+        xlsx(
+            [
+                row(),
+                row(日期="2099-01-01", 出席="石书记、王某"),
+                row(会议类型="党小组会", 主题="学习党章", 出席="梅党员、艾积极"),
+            ]
+        )
+    )
+    url = f"{live_server.url}{reverse('meetings:import', args=[cast.branch.code])}"
+    for name, viewport in (("desk", DESKTOP), ("phone", PHONE)):
+        page = new_page(browser, viewport)
+        login(page, live_server.url, "secretary", PASSWORD)
+        page.goto(url)
+        page.set_input_files("input[name=file]", str(bad))
+        assert page.inner_text(".upload-name") == "台账.xlsx"
+        page.click("main button[type=submit]")
+        page.wait_for_selector(".error-table")
+        text = page.inner_text("#import-result")
+        assert "发现 4 处问题，未导入任何数据" in text and "第4行" in text
+        assert no_horizontal_scroll(page)
+        shot(page, test_output, f"meetings-ledger-import-errors-{name}")
+        page.context.close()
+    assert not Meeting.objects.filter(imported=True).exists()
