@@ -293,7 +293,7 @@ def meeting_book() -> bytes:
     agenda.text = "{%p for a in m.agenda %}"
     agenda.add_paragraph("{{ loop.index }}. {{ a }}")
     agenda.add_paragraph("{%p endfor %}")
-    _widths(info, [2.8, 6.0, 2.8, 4.2])
+    _widths(info, [2.6, 7.4, 2.4, 3.4])
 
     _para(doc, "会议内容", style="栏目标题")
     _tag(doc, "{%p for item in m.topics %}")
@@ -336,7 +336,7 @@ def meeting_book() -> bytes:
         _cell(cell, f"{{{{ r.{key} }}}}", align=WD_ALIGN_PARAGRAPH.CENTER)
     _cell(row.cells[5], "{{ r.result or '—' }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     _tag_row(votes, "{%tr endfor %}")
-    _widths(votes, [1.2, 8.0, 1.5, 1.5, 1.5, 2.1])
+    _widths(votes, [1.4, 7.8, 1.5, 1.5, 1.5, 2.1])
     _tag(doc, "{%p else %}")
     _para(doc, "本次会议无表决事项。", style="记录正文")
     _tag(doc, "{%p endif %}")

@@ -40,7 +40,7 @@ from zhibu.reports.registry import DOCX, XLSX, Document
 
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024  # a 5 MB upload that unpacks to more is not a form
 MAX_ENTRIES = 3000
-GUIDE_HINT = "可用的占位符见“导出模板”页的说明"
+GUIDE_HINT = "可用的占位符见“台账导出与模板”页该文书下的说明"
 EXPRESSION = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 
 

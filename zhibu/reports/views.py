@@ -207,14 +207,10 @@ def template_upload(request: Request, code: str, key: str) -> HttpResponse:
         else:
             messages.success(request, f"已启用新的{doc.name}模板，本组织及下级组织导出时使用")
             return redirect(f"{reverse('reports:templates', args=[org.code])}#doc-{doc.key}")
-    messages.error(request, f"{doc.name}模板没有启用：{'；'.join(_errors(form))}")
+    messages.error(request, f"{doc.name}模板没有启用：请按该文书下方的提示修改后重新上传")
     request.current_org = org
     context = _templates_page(request, org, failed={doc.key: form})
     return render(request, "reports/templates.html", context, status=400)
-
-
-def _errors(form: forms.TemplateUploadForm) -> list[str]:
-    return [str(m) for messages_ in form.errors.values() for m in messages_]
 
 
 @require_POST
