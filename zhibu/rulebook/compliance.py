@@ -14,16 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
-    IntegerField,
     Max,
     OuterRef,
     Q,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -70,7 +66,7 @@ class MeetingRef:
     date: dt.date
 
 
-@dataclass
+@dataclass(slots=True)
 class PeriodResult:
     period: rules.Period
     min_count: int
@@ -439,6 +435,15 @@ def _scope_filters(org: Organization) -> tuple[Q, Q]:
     return subtree_q(org.path, "branch__"), subtree_q(org.path, "branch__")
 
 
+@dataclass(frozen=True)
+class _Line:
+    """One requirement's plan for the range: each period with the figures of its version."""
+
+    kind: str
+    applies_to: str
+    items: list[tuple[rules.Period, int, int, dt.date, range]]  # period, min, version, end, months
+
+
 def compute(
     org: Organization, date_from: dt.date, date_to: dt.date, today: dt.date | None = None
 ) -> Result:
@@ -447,107 +452,127 @@ def compute(
 
     Six queries whatever the size of the subtree: requirements, units, held meetings counted per
     unit/kind/month, committee positions, the flagged members with their last participation, and
-    the number of party members.
+    the number of party members. The per-unit work in Python is linear in units × periods.
     """
     if date_to < date_from:
         raise ValueError("date_from is after date_to")
     today = today or timezone.localdate()
-    versions = list(Requirement.objects.all())
-    lines = _lines(versions)
-    plans = {
-        line: rules.plan_periods([r.as_version() for r in rows], date_from, date_to)
-        for line, rows in lines.items()
-    }
-    by_id = {r.pk: r for r in versions}
-
-    unit_rows = list(
-        Organization.objects.filter(subtree_q(org.path), kind__in=[OrgKind.BRANCH, OrgKind.GROUP])
-        .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=date_to))
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=date_from))
-        .order_by("path")
-        .values("pk", "code", "name", "kind", "path", "parent_id", "parent__code",
-                "founded_on", "closed_on")
-    )  # fmt: skip
-
-    # Held meetings per (unit, kind, month). The month is computed in the database from local
-    # month boundaries, so no row comes back to Python one by one.
-    all_periods = [p for plan in plans.values() for p, _ in plan]
+    versions = {r.pk: r for r in Requirement.objects.all()}
+    lines = []
+    for (kind, applies_to), rows in sorted(
+        _lines(list(versions.values())).items(), key=lambda item: KIND_ORDER.index(item[0][0])
+    ):
+        plan = rules.plan_periods([r.as_version() for r in rows], date_from, date_to)
+        items = [(p, v.min_count, v.id, p.end, p.months) for p, v in plan]
+        lines.append(_Line(kind, applies_to, items))
+    all_periods = [item[0] for line in lines for item in line.items]
     span = (
         rules.month_span(min(p.start for p in all_periods), max(p.end for p in all_periods))
         if all_periods
         else rules.month_span(date_from, date_to)
     )
     meeting_q, member_q = _scope_filters(org)
-    month_case = Case(
-        *[When(starts_at__lt=_month_start(n + 1), then=Value(n)) for n in span],
-        output_field=IntegerField(),
-    )
-    counts: dict[tuple[int, str, int], int] = {}
-    held = (
+    unit_rows = list(
+        Organization.objects.filter(subtree_q(org.path), kind__in=[OrgKind.BRANCH, OrgKind.GROUP])
+        .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=date_to))
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=date_from))
+        .order_by()
+        .values_list("pk", "code", "name", "kind", "path", "parent_id", "parent__code",
+                     "founded_on", "closed_on")
+    )  # fmt: skip
+    counts = _held_counts(meeting_q, span)
+    positions = _committee_positions(org, span)
+    horizon = min(date_to, today)
+
+    units = []
+    for pk, code, name, kind, path, parent_id, parent_code, founded, closed in unit_rows:
+        unit = UnitResult(pk, code, name, kind, path, parent_id, parent_code or "", closed)
+        mine = counts.get(pk, {})
+        is_group = kind == OrgKind.GROUP
+        for line in lines:
+            if (line.applies_to == rules.GROUP) != is_group:
+                continue
+            held = mine.get(line.kind)
+            committee = line.applies_to == rules.BRANCH_WITH_COMMITTEE
+            periods, used = [], {}
+            for period, min_count, version_id, end, months in line.items:
+                if (founded is not None and founded > end) or (
+                    closed is not None and end >= closed
+                ):
+                    continue  # not open on the period's last day (rules.is_open)
+                if committee and not rules.has_committee(positions.get(pk, ()), end):
+                    continue
+                if not held:
+                    n = 0
+                elif len(months) == 1:
+                    n = held.get(months[0], 0)
+                else:
+                    n = sum([held.get(m, 0) for m in months])
+                status = rules.period_status(
+                    held=n, min_count=min_count, period_end=end, range_end=horizon, today=today
+                )
+                periods.append(PeriodResult(period, min_count, n, status))
+                used[version_id] = versions[version_id]
+            if periods:
+                unit.requirements.append(
+                    RequirementResult(line.kind, line.applies_to, periods, list(used.values()))
+                )
+        units.append(unit)
+
+    # By code, each group right after its branch (paths keep subtrees together but order
+    # siblings by id as text, /1/10/ before /1/2/).
+    units.sort(key=lambda u: (u.parent_code if u.is_group else u.code, u.is_group, u.code))
+    members = flagged_members(member_q, horizon)
+    party = Member.objects.current().party_members().filter(member_q).count()
+    return Result(org, date_from, date_to, today, horizon, units, members, party)
+
+
+def _held_counts(meeting_q: Q, span: range) -> dict[int, dict[str, dict[int, int]]]:
+    """Held meetings per unit (the group for 党小组会, else the branch), kind and month number.
+
+    One row per unit and kind, one column per month (a COUNT filtered by the month's local
+    bounds): the database counts, on SQLite and PostgreSQL alike, and Python receives a few
+    thousand rows for a county instead of one per meeting.
+    """
+    months = {
+        f"m{n}": Count(
+            "pk", filter=Q(starts_at__gte=_month_start(n), starts_at__lt=_month_start(n + 1))
+        )
+        for n in span
+    }
+    rows = (
         Meeting.objects.filter(
             meeting_q,
             status=MeetingStatus.HELD,
             starts_at__gte=_month_start(span[0]),
             starts_at__lt=_month_start(span[-1] + 1),
         )
-        .annotate(month=month_case, unit_id=Coalesce("group_id", "branch_id"))
-        .values_list("unit_id", "kind", "month")
+        .annotate(unit_id=Coalesce("group_id", "branch_id"))
+        .values_list("unit_id", "kind")
         .order_by()
-        .annotate(n=Count("pk"))
+        .annotate(**months)
     )
-    for unit_id, kind, month, n in held:
-        counts[(unit_id, kind, month)] = n
+    counts: dict[int, dict[str, dict[int, int]]] = defaultdict(dict)
+    for unit_id, kind, *per_month in rows:
+        counts[unit_id][kind] = {n: c for n, c in zip(span, per_month, strict=True) if c}
+    return counts
 
-    positions: dict[int, list[tuple[int, dt.date, dt.date | None]]] = defaultdict(list)
-    span_start, span_end = _month_start(span[0]).date(), _month_start(span[-1] + 1).date()
+
+def _committee_positions(
+    org: Organization, span: range
+) -> dict[int, list[tuple[int, dt.date, dt.date | None]]]:
+    """Committee positions (书记, 委员 …) of the subtree's organizations held during the span."""
+    start, end = _month_start(span[0]).date(), _month_start(span[-1] + 1).date()
+    out: dict[int, list[tuple[int, dt.date, dt.date | None]]] = defaultdict(list)
     for org_id, member_id, started, ended in (
         Position.objects.filter(
-            subtree_q(org.path, "organization__"),
-            role__in=COMMITTEE_ROLES,
-            started_on__lt=span_end,
+            subtree_q(org.path, "organization__"), role__in=COMMITTEE_ROLES, started_on__lt=end
         )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=span_start))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=start))
         .values_list("organization_id", "member_id", "started_on", "ended_on")
     ):
-        positions[org_id].append((member_id, started, ended))
-
-    units = []
-    for row in unit_rows:
-        unit = UnitResult(
-            id=row["pk"], code=row["code"], name=row["name"], kind=row["kind"], path=row["path"],
-            parent_id=row["parent_id"], parent_code=row["parent__code"] or "",
-            closed_on=row["closed_on"],
-        )  # fmt: skip
-        for (kind, applies_to), plan in sorted(
-            plans.items(), key=lambda item: KIND_ORDER.index(item[0][0])
-        ):
-            if (applies_to == rules.GROUP) != unit.is_group:
-                continue
-            periods, used = [], {}
-            for period, version in plan:
-                if not rules.is_open(row["founded_on"], row["closed_on"], period.end):
-                    continue
-                if applies_to == rules.BRANCH_WITH_COMMITTEE and not rules.has_committee(
-                    positions[unit.id], period.end
-                ):
-                    continue
-                n = sum(counts.get((unit.id, kind, m), 0) for m in period.months)
-                status = rules.period_status(
-                    held=n, min_count=version.min_count, period_end=period.end,
-                    range_end=date_to, today=today,
-                )  # fmt: skip
-                periods.append(PeriodResult(period, version.min_count, n, status))
-                used[version.id] = by_id[version.id]
-            if periods:
-                unit.requirements.append(
-                    RequirementResult(kind, applies_to, periods, list(used.values()))
-                )
-        units.append(unit)
-
-    life_end = min(date_to, today)
-    members = flagged_members(member_q, life_end)
-    party = Member.objects.current().party_members().filter(member_q).count()
-    return Result(org, date_from, date_to, today, life_end, units, members, party)
+        out[org_id].append((member_id, started, ended))
+    return out
 
 
 def flagged_members(member_q: Q, end: dt.date) -> list[MemberResult]:
@@ -563,15 +588,15 @@ def flagged_members(member_q: Q, end: dt.date) -> list[MemberResult]:
         .filter(~Exists(mine.filter(participated_on__gt=cutoff)))
         .annotate(last=Subquery(mine.order_by("-participated_on").values("participated_on")[:1]))
         .values_list("pk", "name", "id_number_tail", "branch_id", "branch__code", "branch__name",
-                     "branch__path", "in_branch_since", "last")
+                     "in_branch_since", "last")
     )  # fmt: skip
     out = []
-    for pk, name, tail, branch_id, code, branch_name, path, since, last in rows:
+    for pk, name, tail, branch_id, code, branch_name, since, last in rows:
         months = rules.months_without_life(last, since, end)
         out.append(
             (
                 -months,
-                path,
+                code,
                 name,
                 MemberResult(pk, name, tail, branch_id, code, branch_name, since, last, months,
                              rules.life_level(months)),

@@ -12,7 +12,7 @@ from zhibu.core.forms import DateInput
 from zhibu.rulebook.compliance import MAX_RANGE_DAYS
 from zhibu.rulebook.models import PeriodUnit
 
-SORTS = [("", "按组织顺序"), ("name", "按名称"), ("missing", "缺失最多在前")]
+SORTS = [("", "按编码"), ("name", "按名称"), ("missing", "缺失最多在前")]
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from zhibu.core.dates import add_months
 
@@ -70,34 +71,38 @@ def month_of_number(number: int) -> tuple[int, int]:
 
 @dataclass(frozen=True, order=True)
 class Period:
-    """One calendar period. ``index``: the month (1–12), quarter (1–4), half (1–2) or 1."""
+    """One calendar period. ``index``: the month (1–12), quarter (1–4), half (1–2) or 1.
+
+    Its bounds are computed once per object (``cached_property`` writes to the instance's
+    ``__dict__``, which a frozen dataclass allows): compliance reads them for every unit.
+    """
 
     unit: str
     year: int
     index: int
 
-    @property
+    @cached_property
     def first_month(self) -> int:
         """``month_number`` of the period's first month."""
         return month_number(self.year, (self.index - 1) * MONTHS_PER[self.unit] + 1)
 
-    @property
+    @cached_property
     def months(self) -> range:
         """The ``month_number`` of every month in the period."""
         return range(self.first_month, self.first_month + MONTHS_PER[self.unit])
 
-    @property
+    @cached_property
     def start(self) -> dt.date:
         year, month = month_of_number(self.first_month)
         return dt.date(year, month, 1)
 
-    @property
+    @cached_property
     def end(self) -> dt.date:
         """The period's last day (inclusive)."""
         year, month = month_of_number(self.months[-1] + 1)
         return dt.date(year, month, 1) - dt.timedelta(days=1)
 
-    @property
+    @cached_property
     def label(self) -> str:
         if self.unit == MONTH:
             return f"{self.year}-{self.index:02d}"
