@@ -29,13 +29,12 @@ def _document(key: str) -> registry.Document:
     return doc
 
 
-@transaction.atomic
 def export_template_upload(
     *, actor: User | None, organization: Organization, document: str, file: UploadedFile
 ) -> ExportTemplate:
     """Use an organization's own file for ``document`` from now on, for it and everything below
-    it without one of its own. The file is checked and test-rendered first; a template already
-    in use is retired, not deleted."""
+    it without one of its own. The file is checked and test-rendered first (outside the write
+    transaction: rendering takes a moment); a template already in use is retired, not deleted."""
     doc = _document(document)
     filename = (file.name or "").replace("\\", "/").rsplit("/", 1)[-1]
     if not filename.lower().endswith(doc.suffix):
@@ -49,6 +48,20 @@ def export_template_upload(
         engine.validate(doc, data)
     except engine.TemplateProblem as exc:
         raise ValidationError({"file": str(exc)}) from None
+    return _template_save(
+        actor=actor, organization=organization, doc=doc, filename=filename, data=data
+    )
+
+
+@transaction.atomic
+def _template_save(
+    *,
+    actor: User | None,
+    organization: Organization,
+    doc: registry.Document,
+    filename: str,
+    data: bytes,
+) -> ExportTemplate:
     now = timezone.now()
     current = (
         ExportTemplate.objects.select_for_update()
@@ -114,7 +127,6 @@ def export_template_retire(
     return row
 
 
-@transaction.atomic
 def document_export(
     *,
     actor: User | None,
@@ -127,6 +139,8 @@ def document_export(
     """Fill the template in effect for ``organization`` and record who took what out.
 
     Raises ``engine.TemplateProblem`` (nothing recorded) when the template cannot be filled.
+    Only the audit event is written, in a transaction of its own after the rendering: a year's
+    book takes a moment to fill, and SQLite's write lock must not wait for it.
     """
     doc = _document(document)
     used = in_effect(organization, [doc.key])[doc.key]
@@ -135,10 +149,10 @@ def document_export(
     except engine.TemplateProblem as exc:
         owner = "系统默认" if used.template is None else f"「{used.template.organization.name}」"
         raise engine.TemplateProblem(f"{owner}的{doc.name}模板无法生成文件：{exc}") from None
-    audit.record(
+    audit.record_now(
         actor,
         f"export.{doc.key}",
-        obj if obj is not None else organization,
+        obj=obj if obj is not None else organization,
         organization=organization,
         changes={
             "document": [None, doc.name],
