@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from zhibu.accounts.access import scope_for
+from zhibu.notices.queries import unread_count
 
 
 def _item(
@@ -53,6 +54,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
                 )
     if scope.member is not None:
         nav.append(_item(request, "组织生活", reverse("meetings:mine"), "book", exact=True))
+    unread = unread_count(user)
+    nav.append({**_item(request, "通知", reverse("notices:list"), "bell"), "count": unread})
     nav.append(_item(request, "我的", reverse("members:me"), "user"))
     if user.is_superuser:
         nav.append(_item(request, "系统管理", reverse("admin:index"), "settings"))
@@ -71,5 +74,6 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             "org": org,
             "nav": nav,
             "tabs": tabs,
+            "unread": unread,
         }
     }

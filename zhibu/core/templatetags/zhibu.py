@@ -38,6 +38,7 @@ ICONS = {
     "file": '<path d="M6 3h8l5 5v13H6z"/><path d="M14 3v5h5"/>',
     "lock": '<rect x="5" y="11" width="14" height="10" rx="2"/><path d="M8 11V7a4 4 0 018 0v4"/>',
     "menu": '<path d="M4 6h16M4 12h16M4 18h16"/>',
+    "bell": '<path d="M6 17V11a6 6 0 0112 0v6l1.5 1.5h-15z"/><path d="M10 21h4"/>',
     "book": '<path d="M4 4h6a2 2 0 012 2v14a2 2 0 00-2-2H4zM20 4h-6a2 2 0 00-2 2v14a2 2 0 012-2h6z"/>',
 }
 

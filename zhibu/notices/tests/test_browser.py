@@ -45,6 +45,7 @@ def test_it_serves_the_notices_on_a_360px_phone(
     assert page.locator("h1.topbar-title").inner_text() == "通知"
     assert page.get_by_text("2 条未读").is_visible()
     assert page.locator("li.notice-unread").count() == 2
+    assert page.locator(".topbar-bell .count-badge").inner_text() == "2"
     assert no_horizontal_scroll(page)
     shot(page, test_output, "member-360-notices")
 
