@@ -321,11 +321,15 @@ class AttendanceQuerySet(models.QuerySet["Attendance"]):
         return self.filter(role=AttendanceRole.ATTENDEE)
 
     def makeup_due(self) -> AttendanceQuerySet:
-        """补学 still to do: missed a meeting that was held, not yet made up."""
+        """补学 still to do: missed a meeting that was held, not yet made up.
+
+        Meetings imported from a paper ledger are history, not a to-do list: no 补学 for them.
+        """
         return self.filter(
             role=AttendanceRole.ATTENDEE,
             status__in=[AttendanceStatus.LEAVE, AttendanceStatus.ABSENT],
             meeting__status=MeetingStatus.HELD,
+            meeting__imported=False,
             made_up_on__isnull=True,
         )
 

@@ -85,7 +85,10 @@ def series(c: Cast) -> dict[str, Any]:
     return {"pk": _series(c).pk}
 
 
+from zhibu.meetings.tests.matrix_ledger import ROWS as LEDGER_ROWS  # noqa: E402
+
 ROWS: dict[str, Row] = {
+    **LEDGER_ROWS,
     "meetings:mine": (lambda c: {}, EVERYONE),
     "meetings:branch": (B1, BRANCH_MGMT),
     "meetings:plan": (B1, BRANCH_MGMT),
