@@ -264,12 +264,10 @@ def meeting_book() -> bytes:
     info = doc.add_table(rows=0, cols=4, style="Table Grid")
     _pair_row(info, "会议名称", "{{ m.name }}", "会议类别", "{{ m.kind }}")
     _header_row(info, "会议主题", "{{ m.title }}")
-    _pair_row(
+    _header_row(
         info,
         "会议时间",
-        "{{ m.date }}（{{ m.weekday }}）{{ m.period }}{{ m.start_zh }}",
-        "散会时间",
-        "{{ m.end_zh }}",
+        "{{ m.date }}（{{ m.weekday }}）{{ m.period }}{{ m.start_zh }}　散会时间 {{ m.end_zh }}",
     )
     _header_row(info, "地    点", "{{ m.place }}")
     _pair_row(

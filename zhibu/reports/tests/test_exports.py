@@ -50,10 +50,10 @@ def test_it_writes_the_meeting_book_from_the_confirmed_minutes(cast: Cast, clien
     assert "裴同志（请假）" in lines  # 缺席人员及原因, as confirmed (not the later mark)
     assert "程组织（镇党委组织委员）" in lines  # 列席人员
     assert (
-        f"{YEAR}年3月10日（星期{'一二三四五六日'[dt.date(YEAR, 3, 10).weekday()]}）下午15时00分"
+        f"{YEAR}年3月10日（星期{'一二三四五六日'[dt.date(YEAR, 3, 10).weekday()]}）下午15时00分　散会时间 17时00分"
         in lines
     )
-    assert "17时00分" in lines  # 散会时间
+    assert "散会时间：17时00分" in lines
     assert "3 人" in lines and "2 人" in lines and "1 人" in lines  # 应到 · 实到 · 缺席
     assert "一、学习党的二十届四中全会精神（第一议题）" in lines
     assert "石书记领学全会公报。" in lines  # each line of the record its own paragraph
