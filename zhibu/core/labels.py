@@ -59,7 +59,7 @@ VERBS = {
     "attachment.remove": "移除附件",
     "export.meeting_book": "导出会议记录本",
     "export.sign_in_sheet": "导出签到表",
-    "export.attendance_sheet": "导出出勤统计表",
+    "export.attendance_sheet": "导出出席情况统计表",
     "export_template.upload": "上传导出模板",
     "export_template.retire": "停用导出模板",
     "requirement.revise": "修订制度要求",

@@ -102,7 +102,7 @@ def branch_list(request: Request, code: str) -> HttpResponse:
         request.GET.get("page")
     )
     context = {"org": branch, "form": form, "page": page, "filters": f, "now": timezone.now(),
-               "filtered": any(f.values()),
+               "filtered": any(f.values()), "this_year": timezone.localdate().year,
                "years": range(timezone.localdate().year + 1, timezone.localdate().year - 6, -1)}  # fmt: skip
     if request.htmx and not request.htmx.boosted:
         return render(request, "meetings/branch_list.html#results", context)
