@@ -20,9 +20,34 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from zhibu.accounts.models import User
 from zhibu.accounts.services import account_create
 from zhibu.core import demo_data as data
 from zhibu.core.dates import add_months, add_years
+from zhibu.meetings import rules as meeting_rules
+from zhibu.meetings.models import (
+    ActivityForm,
+    Attendance,
+    AttendanceRole,
+    AttendanceStatus,
+    Meeting,
+    MeetingStatus,
+)
+from zhibu.meetings.services import (
+    attendance_mark,
+    branch_settings_update,
+    leave_decide,
+    leave_request,
+    makeup_complete,
+    meeting_cancel,
+    meeting_plan,
+    meeting_update,
+    minutes_confirm,
+    minutes_correct,
+    minutes_save,
+    observer_add,
+    series_plan,
+)
 from zhibu.members.models import Member
 from zhibu.members.services import (
     member_category_change,
@@ -287,6 +312,8 @@ class _Builder:
         self.counts: Counter[str] = Counter()
         self.busy: set[int] = set()  # members who hold a position or play a demo role
         self.holders: dict[tuple[str, str], Member] = {}  # (org code, role) → member
+        self.users: dict[str, User] = {}  # demo username → account
+        self.account_members: dict[str, Member] = {}  # demo username → member
 
     # --- organizations -------------------------------------------------------------------
     def org(self, code: str, name: str, kind: str, parent: str | None, **kw: Any) -> Organization:
@@ -464,6 +491,7 @@ class _Builder:
         self.positions(plans)
         self.history(plans)
         self.accounts()
+        _Life(self, plans).build()
 
     def history(self, plans: dict[str, BranchPlan]) -> None:
         """What happened before today: 转正, a new 发展对象, transfers in and out."""
@@ -587,8 +615,9 @@ class _Builder:
             "demo_other": self.free_full("SFZ-SFC-2"),
             "demo_activist": activist,
         }
+        self.account_members = holders
         for account in ACCOUNTS:
-            account_create(
+            self.users[account.username] = account_create(
                 actor=None,
                 member=holders[account.username],
                 username=account.username,
@@ -596,6 +625,456 @@ class _Builder:
                 must_change_password=False,
             )
             self.counts["accounts"] += 1
+
+
+# --- a year of organizational life --------------------------------------------------------
+
+# Each branch's fixed 主题党日 (第一党支部's is three days from today: see ``_Life.theme_day``).
+THEME_DAYS = {
+    "SFZ-JG": 8,
+    "SFZ-SFC-2": 10,
+    "SFZ-DH": 15,
+    "SFZ-XX": 12,
+    "SFZ-NK": 20,
+    "SFZ-WSY": 18,
+    "SFZ-LTX": 10,
+    "SFZ-XS": 10,
+}
+LIFE_ORDER = (
+    "SFZ-JG", "SFZ-SFC-1", "SFZ-SFC-2", "SFZ-DH", "SFZ-XX", "SFZ-NK", "SFZ-WSY", "SFZ-LTX", "SFZ-XS",
+)  # fmt: skip
+BEHIND = "SFZ-XS"  # 西山村党支部: two 主题党日 and last quarter's 党员大会 missed
+COUNTY_LECTURER = "县委党校 刘建华副教授"
+
+
+@dataclass
+class _Unit:
+    """A branch as the meeting generator sees it."""
+
+    plan: BranchPlan
+    org: Organization
+    actor: User | None  # who plans and records (the secretary's login, where there is one)
+    host: Member
+    recorder: Member
+    members: dict[int, Member]
+    kind: str  # key of demo_data.THEME_DAY_X, LEAVE_REASONS and PLACES
+    theme_day: int
+    committee: bool
+
+
+@dataclass
+class _Held:
+    """A past meeting to hold: who was there is decided when it is held."""
+
+    meeting: Meeting
+    unit: _Unit
+    agenda: list[tuple[str, bool]]
+    theme: str = ""
+    x: str = ""
+    resolutions: int = 0
+    observers: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _Life:
+    """A year of 三会一课 and 主题党日 for every branch, through the meeting services.
+
+    The year is the eleven months before this one, this month and (for 主题党日) the next: what
+    is past was held (minutes confirmed), what is ahead is planned. The services refuse to take
+    attendance or minutes before a meeting starts, so the past meetings are planned with their
+    past dates and recorded at once. Leave for a past meeting is marked by the recorder on the
+    attendance screen (``leave_request`` closes when the meeting ends), and its reason goes into
+    the minutes; the meetings ahead carry real leave requests with reasons.
+
+    On purpose: 西山村党支部 missed two 主题党日 (one cancelled, one never recorded) and last
+    quarter's 党员大会; a member of 东湖社区党支部 has taken part in nothing for seven months and
+    one of 镇卫生院党支部 for four; demo_member missed last month's 党小组会 and has not made it
+    up yet; demo_secretary's branch has a 党课 going on now whose minutes are not written.
+    """
+
+    def __init__(self, builder: _Builder, plans: dict[str, BranchPlan]) -> None:
+        self.b = builder
+        self.plans = plans
+        self.rng = random.Random(SEED * 7 + builder.rng.randrange(1000))  # noqa: S311
+        self.now = timezone.now()
+        self.today = timezone.localdate(self.now)
+        self.tz = timezone.get_current_timezone()
+        self.first_month = add_months(self.today.replace(day=1), -11)
+        self.months = [add_months(self.first_month, i) for i in range(12)]
+        self.held: list[_Held] = []
+        self.stopped: dict[int, dt.date] = {}  # member → no organizational life after this day
+        self.skip: dict[tuple[int, int], bool] = {}  # (meeting, member) absent → made up?
+        self.diligent: set[int] = set()  # never miss a meeting unless the story says so
+        self.units: dict[str, _Unit] = {}
+
+    # --- helpers ---------------------------------------------------------------------------
+    def at(self, day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=self.tz)
+
+    @staticmethod
+    def on_day(month: dt.date, day: int) -> dt.date:
+        return meeting_rules.monthly_dates(start=month, day=day, months=1)[0]
+
+    def past(self, start: dt.datetime, hours: float = 2) -> bool:
+        return start + dt.timedelta(hours=hours) < self.now
+
+    def count(self, meeting: Meeting) -> Meeting:
+        self.b.counts["meetings"] += 1
+        return meeting
+
+    def unit(self, code: str) -> _Unit:
+        plan, org = self.plans[code], self.b.orgs[code]
+        holders = self.b.holders
+        host = holders[(code, Role.SECRETARY)]
+        recorder = holders.get((code, Role.ORGANIZATION_OFFICER)) or host
+        members = {m.pk: m for m in Member.objects.current().filter(branch=org).order_by("pk")}
+        kind = (
+            "retired" if plan.retired else plan.jobs if plan.jobs == "hospital" else plan.unit_type
+        )
+        actor = self.b.users["demo_secretary"] if code == "SFZ-SFC-1" else None
+        day = (self.today + dt.timedelta(days=3)).day if code == "SFZ-SFC-1" else THEME_DAYS[code]
+        unit = _Unit(plan, org, actor, host, recorder, members, kind, day, len(plan.committee) >= 3)
+        self.units[code] = unit
+        return unit
+
+    def quarters(self) -> list[list[dt.date]]:
+        """The months of the year grouped by calendar quarter (the first and last partly)."""
+        out: dict[tuple[int, int], list[dt.date]] = {}
+        for m in self.months:
+            out.setdefault((m.year, (m.month - 1) // 3), []).append(m)
+        return list(out.values())
+
+    # --- the year --------------------------------------------------------------------------
+    def build(self) -> None:
+        self.story()
+        for code in LIFE_ORDER:
+            self.branch(self.unit(code))
+        self.groups()
+        self.held.sort(key=lambda h: h.meeting.starts_at)
+        self.arrange()
+        for h in self.held:
+            self.hold(h)
+        self.correction()
+        self.ahead()
+
+    def story(self) -> None:
+        """Who stopped taking part, and when (chosen before anything is planned)."""
+        for code, months in (("SFZ-DH", 7), ("SFZ-WSY", 4)):
+            member = next(
+                m
+                for m in self.b.members[code]
+                if m.category == "full"
+                and m.is_current
+                and not m.is_mobile
+                and m.pk not in self.b.busy
+                and m.in_branch_since < self.first_month
+            )
+            self.b.busy.add(member.pk)
+            self.stopped[member.pk] = add_months(self.today, -months)
+
+    def arrange(self) -> None:
+        """demo_member's two absences, and the observers (列席) of a few meetings."""
+        u = self.units["SFZ-SFC-1"]
+        me = self.b.account_members["demo_member"]
+        self.diligent.add(me.pk)
+        group = [h for h in self.held if h.meeting.group_id == me.group_id]
+        self.skip[(group[-1].meeting.pk, me.pk)] = False  # 补学 still to do
+        themes = [h for h in self.held if h.unit is u and h.meeting.kind == meeting_rules.THEME_DAY]
+        self.skip[(themes[-4].meeting.pk, me.pk)] = True  # made up
+        activist = self.b.account_members["demo_activist"]
+        officer = self.b.account_members["demo_committee"]
+        assemblies = [
+            h for h in self.held if h.unit is u and h.meeting.kind == meeting_rules.BRANCH_ASSEMBLY
+        ]
+        assemblies[-1].observers += [
+            {"member": activist, "guest_title": "入党积极分子"},
+            {"member": officer, "guest_title": "镇党委组织委员（联系点领导）"},
+        ]
+        themes[-1].observers.append({"guest_name": "陈桂英", "guest_title": "群众代表"})
+        themes[-2].observers.append({"member": activist, "guest_title": "入党积极分子"})
+        for code in ("SFZ-DH", "SFZ-XX"):
+            activists = [m for m in self.b.members[code] if m.category == "activist"]
+            last = [
+                h
+                for h in self.held
+                if h.unit.plan.code == code and h.meeting.kind == meeting_rules.THEME_DAY
+            ][-1]
+            last.observers += [{"member": a, "guest_title": "入党积极分子"} for a in activists[:2]]
+
+    def branch(self, u: _Unit) -> None:
+        code, org, place = u.plan.code, u.org, data.PLACES[u.kind]
+        if code in ("SFZ-SFC-1", "SFZ-DH"):
+            items = list(meeting_rules.DEFAULT_THEME_DAY_ITEMS)
+            branch_settings_update(actor=u.actor, branch=org, theme_day=u.theme_day,
+                                   theme_day_items=items)  # fmt: skip
+        evening = u.kind in ("village", "enterprise")
+        series = series_plan(
+            actor=u.actor, branch=org, kind=meeting_rules.THEME_DAY, title="主题党日",
+            day_of_month=u.theme_day, start_time=dt.time(19, 30) if evening else dt.time(15, 0),
+            duration_minutes=120, starts_on=self.first_month, months=13, place=place,
+        )  # fmt: skip
+        missed = {self.months[-5], self.months[-3]} if code == BEHIND else set()
+        for meeting in series.meetings.order_by("starts_at"):
+            self.count(meeting)
+            month = meeting.date.replace(day=1)
+            if month in missed:
+                if month == self.months[-5]:
+                    meeting_cancel(actor=u.actor, meeting=meeting,
+                                   reason="农忙时节，党员大多在田里，未能组织")  # fmt: skip
+                continue  # the other one was never recorded: it shows as 待填写记录
+            if not self.past(meeting.starts_at):
+                continue
+            theme = data.MONTH_THEMES[meeting.date.month]
+            x = data.THEME_DAY_X[u.kind][meeting.date.month % len(data.THEME_DAY_X[u.kind])]
+            agenda = [(a.title, a.is_first_topic) for a in meeting.agenda.all()] + [(x, False)]
+            meeting = meeting_update(
+                actor=u.actor, meeting=meeting, title=f"“{theme}”主题党日", agenda=agenda,
+                host=u.host, recorder=u.recorder, send_notice=False,
+            )  # fmt: skip
+            self.held.append(_Held(meeting, u, agenda, theme=theme, x=x))
+
+        for month in self.months:
+            if u.committee and not (code == "SFZ-NK" and month == self.months[-6]):
+                # 示范农业科技有限公司党支部 skipped one 支委会 (the harvest order rush).
+                day = self.on_day(month, max(1, u.theme_day - 4))
+                self.plan(u, meeting_rules.COMMITTEE_MEETING, f"{month.month}月支部委员会会议",
+                          self.at(day, 9), data.COMMITTEE_AGENDA, first=True, place=place)  # fmt: skip
+        quarters = self.quarters()
+        last_done = next(q for q in reversed(quarters) if q[-1].month % 3 == 0 and
+                         self.on_day(q[-1], 31) < self.today)  # fmt: skip
+        for q in quarters:
+            name = f"{q[0].year}年第{(q[0].month - 1) // 3 + 1}季度"
+            assembly = self.on_day(q[len(q) // 2], 22)
+            if not (code == BEHIND and q is last_done):
+                self.plan(u, meeting_rules.BRANCH_ASSEMBLY, f"{name}支部党员大会",
+                          self.at(assembly, 15), data.ASSEMBLY_AGENDA, first=True, place=place,
+                          resolutions=2 if q is last_done else 0)  # fmt: skip
+            lecture = self.on_day(q[0], 26)
+            if code == "SFZ-SFC-1" and q is quarters[-1]:
+                continue  # this quarter's 党课 is going on today (``ahead``)
+            self.lecture(u, q, lecture, place)
+        self.life(u, place)
+
+    def plan(
+        self,
+        u: _Unit,
+        kind: str,
+        title: str,
+        start: dt.datetime,
+        agenda: Sequence[tuple[str, str]],
+        *,
+        first: bool = False,
+        place: str = "",
+        hours: float = 2,
+        group: Organization | None = None,
+        host: Member | None = None,
+        resolutions: int = 0,
+        **kw: Any,
+    ) -> Meeting:
+        items = [(meeting_rules.FIRST_TOPIC, True)] if first else []
+        items += [(t, False) for t, _ in agenda]
+        meeting = meeting_plan(
+            actor=u.actor, branch=u.org, kind=kind, title=title, starts_at=start,
+            ends_at=start + dt.timedelta(hours=hours), group=group, place=place,
+            host=host or u.host, recorder=u.recorder, agenda=items, **kw,
+        )  # fmt: skip
+        self.count(meeting)
+        if self.past(start, hours):
+            self.held.append(_Held(meeting, u, items, resolutions=resolutions))
+        return meeting
+
+    def lecture(self, u: _Unit, q: list[dt.date], day: dt.date, place: str) -> None:
+        n = (q[0].month - 1) // 3
+        title = data.LECTURE_TITLES[(n + len(u.org.code)) % len(data.LECTURE_TITLES)]
+        lecturer: dict[str, Any] = {"lecturer": u.host}
+        if u.plan.code == "SFZ-SFC-1" and n == 1:
+            lecturer = {"lecturer": self.b.holders[(COMMITTEE_CODE, Role.SECRETARY)]}
+        elif n == 2 and u.plan.code in ("SFZ-SFC-1", "SFZ-DH"):
+            lecturer = {"lecturer": None, "lecturer_name": COUNTY_LECTURER}
+        self.plan(u, meeting_rules.LECTURE, f"党课：{title}", self.at(day, 15),
+                  ((f"讲授党课：{title}", ""),), place=place,
+                  activity_form=ActivityForm.STUDY, **lecturer)  # fmt: skip
+
+    def life(self, u: _Unit, place: str) -> None:
+        """组织生活会: once a year, in December (this year's is planned when it is next month)."""
+        agenda = [(t, "") for t, _ in data.LIFE_AGENDA]
+        for month in [*self.months, add_months(self.months[-1], 1)]:
+            if month.month == 12:
+                day = self.on_day(month, 18)
+                self.plan(u, meeting_rules.LIFE_MEETING, f"{day.year}年度组织生活会",
+                          self.at(day, 9), agenda, place=place, hours=3)  # fmt: skip
+
+    def groups(self) -> None:
+        u = self.units["SFZ-SFC-1"]
+        for i, _name in enumerate(u.plan.groups, start=1):
+            group = self.b.orgs[f"SFZ-SFC-1-G{i}"]
+            leader = self.b.holders[(group.code, Role.GROUP_LEADER)]
+            for month in self.months:
+                day = self.on_day(month, 24 + i)
+                self.plan(u, meeting_rules.GROUP_MEETING, f"{group.name}{month.month}月党小组会",
+                          self.at(day, 19, 30), data.GROUP_AGENDA, group=group, host=leader,
+                          hours=1.5, place=f"{u.plan.unit}{i}组组长家中")  # fmt: skip
+
+    # --- holding a meeting -----------------------------------------------------------------
+    def attend(self, u: _Unit, member: Member, day: dt.date) -> str:
+        """Present, leave or absent, as people are: the mobile away, the retired sometimes ill."""
+        stopped = self.stopped.get(member.pk)
+        if stopped is not None and day > stopped:
+            return AttendanceStatus.LEAVE if self.rng.random() < 0.3 else AttendanceStatus.ABSENT
+        roll = self.rng.random()
+        if member.pk in self.diligent:
+            present, leave = 1.0, 0.0
+        elif member.is_mobile:
+            present, leave = (0.6, 0.3) if day.month in (1, 2) else (0.1, 0.75)
+        elif u.kind == "retired":
+            present, leave = 0.82, 0.14
+        elif u.plan.code == BEHIND:
+            present, leave = 0.75, 0.1
+        else:
+            present, leave = 0.9, 0.06
+        if roll < present:
+            return AttendanceStatus.PRESENT
+        return AttendanceStatus.LEAVE if roll < present + leave else AttendanceStatus.ABSENT
+
+    def hold(self, h: _Held) -> None:
+        meeting, u, day = h.meeting, h.unit, h.meeting.date
+        actor = u.actor
+        for obs in h.observers:
+            observer_add(actor=actor, meeting=meeting, **obs)
+        rows = list(meeting.attendances.values_list("pk", "member_id", "role", "voting"))
+        marks: dict[int, str] = {}
+        missed: list[tuple[int, Member]] = []
+        voting_present = 0
+        for pk, member_id, role, voting in rows:
+            if role == AttendanceRole.OBSERVER:
+                marks[pk] = AttendanceStatus.PRESENT
+                continue
+            member = u.members.get(member_id) or Member.objects.get(pk=member_id)
+            key = (meeting.pk, member_id)
+            status = AttendanceStatus.ABSENT if key in self.skip else self.attend(u, member, day)
+            marks[pk] = status
+            if status == AttendanceStatus.PRESENT:
+                voting_present += voting
+            else:
+                missed.append((pk, member))
+        attendance_mark(actor=actor, meeting=meeting, marks=marks)
+        leave = [m.name for pk, m in missed if marks[pk] == AttendanceStatus.LEAVE]
+        away = {m.pk for _, m in missed}
+        present = [
+            u.members[mid].name
+            for _, mid, role, _ in rows
+            if role == AttendanceRole.ATTENDEE and mid not in away and mid in u.members
+        ]
+        content = self.content(h, present, leave, voting_present)
+        minutes_save(actor=actor, meeting=meeting, content=content)
+        minutes_confirm(actor=actor, meeting=meeting)
+        self.b.counts["meetings_held"] += 1
+        for pk, member in missed:
+            key = (meeting.pk, member.pk)
+            if key in self.skip:
+                made_up = self.skip[key]
+            elif member.pk in self.stopped and day > self.stopped[member.pk]:
+                made_up = False
+            else:
+                made_up = self.rng.random() < (0.85 if member.is_mobile else 0.6)
+            if made_up:
+                on = min(self.today, day + dt.timedelta(days=self.rng.randint(1, 12)))
+                how = "在外地参加流动党员线上学习，提交学习心得" if member.is_mobile else (
+                    self.rng.choice(data.MAKEUP_HOWS))  # fmt: skip
+                makeup_complete(actor=actor, attendance=Attendance(pk=pk), on=on, how=how)
+                self.b.counts["makeups"] += 1
+
+    def content(
+        self, h: _Held, present: list[str], leave: list[str], voting_present: int
+    ) -> dict[str, Any]:
+        """The minutes a recorder would write: a few sentences per agenda item."""
+        u, meeting, rng = h.unit, h.meeting, self.rng
+        names = [n for n in present if n != u.host.name] or [u.host.name]
+        texts = {
+            **data.THEME_DAY_CONTENT,
+            **dict(data.COMMITTEE_AGENDA),
+            **dict(data.ASSEMBLY_AGENDA),
+            **dict(data.GROUP_AGENDA),
+            **dict(data.LIFE_AGENDA),
+        }
+        values = {"theme": h.theme or data.MONTH_THEMES[meeting.date.month], "unit": u.plan.unit,
+                  "speaker": rng.choice(names) + "同志", "n": rng.randint(2, 6), "x": h.x,
+                  "lecturer": meeting.lecturer_label, "title": meeting.title.removeprefix("党课：")}  # fmt: skip
+        items = []
+        for title, first in h.agenda:
+            if first:
+                text = data.FIRST_TOPIC_CONTENT
+            elif meeting.kind == meeting_rules.LECTURE:
+                text = data.LECTURE_CONTENT
+            else:
+                text = texts.get(title, data.X_CONTENT)
+            items.append(
+                {"title": title, "is_first_topic": first, "content": text.format(**values)}
+            )
+        summary = rng.choice(data.SUMMARIES)
+        if leave:
+            summary += data.SUMMARY_LEAVE.format(names="、".join(leave))
+        resolutions = [
+            {"text": text, "yes": voting_present - (i % 2), "no": 0, "abstain": i % 2}
+            for i, text in enumerate(data.ASSEMBLY_RESOLUTIONS[: h.resolutions])
+        ]
+        return {"items": items, "resolutions": resolutions, "summary": summary}
+
+    def correction(self) -> None:
+        """第一党支部's 主题党日 two months ago: the minutes were corrected (version 2)."""
+        u = self.units["SFZ-SFC-1"]
+        month = self.months[-3]
+        meeting = next(
+            h.meeting for h in self.held
+            if h.unit is u and h.meeting.kind == meeting_rules.THEME_DAY
+            and h.meeting.date.replace(day=1) == month
+        )  # fmt: skip
+        minutes_correct(actor=u.actor, meeting=meeting,
+                        reason="补记民主议事环节党员提出的意见建议及办理分工")  # fmt: skip
+        draft = meeting.minutes.get(state="draft")
+        content = dict(draft.content)
+        items = [dict(i) for i in content["items"]]
+        for item in items:
+            if item["title"] == "民主议事":
+                item["content"] += (
+                    "意见建议主要有：村道路灯损坏需维修、留守老人就医不便、垃圾清运不及时。"
+                    "分别由组织委员、宣传委员牵头办理，月底前回复。"
+                )
+        minutes_save(actor=u.actor, meeting=meeting, content={**content, "items": items})
+        minutes_confirm(actor=u.actor, meeting=meeting)
+        self.b.counts["minutes_corrected"] += 1
+
+    def ahead(self) -> None:
+        """What demo_secretary and demo_member see ahead: a 党课 now, leave requests."""
+        u = self.units["SFZ-SFC-1"]
+        start = self.now.astimezone(self.tz).replace(second=0, microsecond=0)
+        start -= dt.timedelta(minutes=start.minute % 30)
+        lecture = meeting_plan(
+            actor=u.actor, branch=u.org, kind=meeting_rules.LECTURE,
+            title=f"党课：{data.LECTURE_TITLES[0]}", starts_at=start,
+            ends_at=start + dt.timedelta(hours=3), place=data.PLACES[u.kind], host=u.host,
+            recorder=u.recorder, lecturer=u.host, activity_form=ActivityForm.STUDY,
+            agenda=[(meeting_rules.FIRST_TOPIC, True), (f"书记讲党课：{data.LECTURE_TITLES[0]}", False)],
+        )  # fmt: skip
+        self.count(lecture)
+        theme_day = (
+            Meeting.objects.filter(branch=u.org, kind=meeting_rules.THEME_DAY,
+                                   status=MeetingStatus.PLANNED, starts_at__gt=self.now)
+            .order_by("starts_at").first()
+        )  # fmt: skip
+        mobile = [m for m in u.members.values() if m.is_mobile and m.is_current]
+        others = [m for m in u.members.values() if m.pk not in self.b.busy and m.category == "full"]
+        requests: list[tuple[Meeting, Member, str, bool | None]] = [
+            (lecture, others[0], "在县医院陪护住院的父亲", True)
+        ]
+        if theme_day is not None:
+            requests += [
+                (theme_day, mobile[0], f"在{mobile[0].mobile_location}务工，无法返回", True),
+                (theme_day, others[1], "当天要去镇上办理医保手续，想请半天假", None),
+            ]
+        for meeting, member, reason, approve in requests:
+            row = leave_request(actor=None, meeting=meeting, member=member, reason=reason)
+            if approve is not None:
+                leave_decide(actor=u.actor, attendance=row, approve=approve)
 
 
 def build_demo(*, seed: int = SEED, today: dt.date | None = None) -> DemoResult:

@@ -13,22 +13,35 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import AutoField, Max, Model
 from django.utils import timezone
 
 from zhibu.accounts.services import account_create
 from zhibu.core import audit, crypto
 from zhibu.core import demo_data as data
-from zhibu.core.dates import add_years
+from zhibu.core.dates import add_months, add_years
 from zhibu.core.demo import FIVE, THREE, refuse_in_production
+from zhibu.meetings import rules as meeting_rules
+from zhibu.meetings.models import (
+    ActivityForm,
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    MinutesState,
+)
 from zhibu.members.models import Member
 from zhibu.orgs import rules as org_rules
-from zhibu.orgs.models import Organization, OrgKind, Position, Role
+from zhibu.orgs.models import COMMITTEE_ROLES, Organization, OrgKind, Position, Role
+from zhibu.rulebook.rules import COMMITTEE_MIN_MEMBERS
 
 COUNTY_CODE = "XIAN"
 COUNTY_NAME = "示范县委"
@@ -36,6 +49,9 @@ BRANCHES = 1500
 MEMBERS = 40000
 SEED = 20260701
 BENCH_USERS = ("bench_county", "bench_branch")
+# What the builder makes; ``zhibu bench`` rebuilds its reused data when this changes.
+# 1: organizations, members, positions. 2: and a year of meetings with attendance and minutes.
+DATA_VERSION = 2
 BATCH = 2000
 
 # Raw member counts by kind of unit, before they are scaled to the requested total.
@@ -605,6 +621,483 @@ class _Builder:
         self.counts["positions"] = len(self.positions)
 
 
+Row = tuple[Any, ...]  # one row for ``_insert_rows``: a value per column
+
+# --- a year of meetings -----------------------------------------------------------------------
+
+# How dutiful a branch is: most hold everything; some miss a period now and then; a few are lax.
+BRANCH_HABITS = (("steady", 80), ("occasional", 12), ("lax", 8))
+MISS_CHANCE = {"steady": 0.0, "occasional": 0.04, "lax": 0.3}
+DROPOUT_SHARE = 0.012  # party members who stopped taking part some months ago
+SIGN_METHODS = ("recorder",) * 5 + ("self",) * 3 + ("qr",) * 2
+OBSERVER_TITLES = {"activist": "入党积极分子", "candidate": "发展对象"}
+THEME_AGENDA = (
+    (meeting_rules.FIRST_TOPIC, True),
+    *((t, False) for t in meeting_rules.DEFAULT_THEME_DAY_ITEMS),
+)
+ITEM_TEXT = {
+    **data.THEME_DAY_CONTENT,
+    **dict(data.COMMITTEE_AGENDA),
+    **dict(data.ASSEMBLY_AGENDA),
+    **dict(data.GROUP_AGENDA),
+    **dict(data.LIFE_AGENDA),
+}
+# The columns written, in the order of each row (``_insert_rows`` checks they are all there).
+MEETING_COLUMNS = (
+    "branch_id", "group_id", "kind", "title", "starts_at", "ends_at", "place", "online_link",
+    "host_id", "recorder_id", "lecturer_id", "lecturer_name", "activity_form", "tags",
+    "series_id", "status", "cancelled_reason", "imported", "created_at",
+)  # fmt: skip
+AGENDA_COLUMNS = ("meeting_id", "position", "title", "is_first_topic")
+ATTENDANCE_COLUMNS = (
+    "meeting_id", "member_id", "guest_name", "guest_title", "role", "voting", "excluded_reason",
+    "excluded_approval", "status", "signed_at", "sign_method", "leave_reason", "leave_state",
+    "leave_decided_by_id", "leave_note", "written_opinion", "made_up_on", "made_up_how",
+    "participated_on",
+)  # fmt: skip
+MINUTES_COLUMNS = (
+    "meeting_id", "version", "state", "reason", "content", "attendance", "created_by_id",
+    "created_at", "confirmed_by_id", "confirmed_at",
+)  # fmt: skip
+
+
+@dataclass(eq=False)
+class _Person:
+    """What attendance needs to know about a party member, worked out once."""
+
+    pk: int
+    name: str
+    since: dt.date  # a party member of the branch from this day
+    full_on: dt.date | None  # 有表决权 from this day (None: 预备党员)
+    group_id: int | None
+    mobile: bool
+    stopped: dt.date | None = None  # took part in nothing after this day
+
+
+@dataclass(eq=False)
+class _Unit:
+    node: Node
+    kind: str  # key of demo_data.THEME_DAY_X, LEAVE_REASONS and PLACES
+    habit: str
+    people: list[_Person]
+    committee: list[_Person]
+    host: int | None
+    recorder: int | None
+    leaders: dict[int, int]  # group → its leader
+    observers: list[tuple[int, str]]  # activists and 发展对象 who may be invited (列席)
+    names: dict[int, str]
+
+
+@dataclass(eq=False)
+class _Planned:
+    """One meeting: its row, and what its attendance and minutes are made from."""
+
+    row: Row  # MEETING_COLUMNS
+    unit: _Unit
+    kind: str
+    title: str
+    day: dt.date
+    start: Any  # starts_at and ends_at as the database takes them
+    end: Any
+    host: int | None
+    agenda: list[tuple[str, bool]]
+    attendees: list[_Person]
+    held: bool
+    theme: str
+    resolutions: int = 0
+    pk: int = 0
+
+
+class _Life:
+    """A year of 三会一课 and 主题党日 for every open branch, inserted in bulk.
+
+    The year is the eleven months before this one and this month: what is past was held, with
+    confirmed minutes (version 1) and attendance rows whose ``participated_on`` is set as
+    ``minutes_confirm`` and ``makeup_complete`` would set it; what is ahead is planned. Branches
+    differ in habit (``BRANCH_HABITS``): a missed period has no meeting, or one cancelled, or
+    one never recorded. A few members stopped taking part months ago (the six-month rule).
+    Rows are built as tuples and written with ``_insert_rows``: model instances for a million
+    attendance rows would cost more than everything else together.
+    """
+
+    def __init__(self, rng: random.Random, now: dt.datetime) -> None:
+        self.rng = rng
+        self.tz = timezone.get_current_timezone()
+        self.now = now
+        self.today = now.astimezone(self.tz).date()
+        self.first_month = add_months(self.today.replace(day=1), -11)
+        self.months = [add_months(self.first_month, i) for i in range(12)]
+        quarters: dict[tuple[int, int], list[dt.date]] = {}
+        for m in self.months:
+            quarters.setdefault((m.year, (m.month - 1) // 3), []).append(m)
+        self.quarters = list(quarters.values())
+        self.last_done = next(
+            q
+            for q in reversed(self.quarters)
+            if q[-1].month % 3 == 0 and _month_end(q[-1]) < self.today
+        )
+        self.planned: list[_Planned] = []
+        self.counts: Counter[str] = Counter()
+        ops = connections["default"].ops
+        self.adapt_date = ops.adapt_datefield_value
+        self.adapt_datetime = ops.adapt_datetimefield_value
+        self.now_db = self.adapt_datetime(now)
+        self.no_tags = Meeting._meta.get_field("tags").get_db_prep_save([], connections["default"])
+
+    def at(self, day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=self.tz)
+
+    # --- who ---------------------------------------------------------------------------------
+    def unit(self, node: Node, offices: dict[int, list[Position]]) -> _Unit:
+        rng = self.rng
+        people = []
+        for m in node.members:
+            if m.category not in meeting_rules.PARTY:
+                continue
+            since = max(m.in_branch_since, m.joined_on or m.in_branch_since)
+            p = _Person(m.pk, m.name, since, m.full_on, m.group_id, m.is_mobile)
+            if rng.random() < DROPOUT_SHARE and since < self.first_month:
+                p.stopped = self.today - dt.timedelta(days=rng.randint(70, 290))
+            people.append(p)
+        by_pk = {p.pk: p for p in people}
+        held = offices.get(node.pk, [])
+        roles = {p.role: p.member_id for p in held}
+        committee = [by_pk[p.member_id] for p in held if p.role in COMMITTEE_ROLES]
+        leaders = {
+            p.organization_id: p.member_id
+            for g in node.groups
+            for p in offices.get(g.pk, [])
+            if p.role == Role.GROUP_LEADER
+        }
+        kind = "hospital" if node.jobs == "hospital" else node.unit_type
+        host = roles.get(Role.SECRETARY)
+        return _Unit(
+            node=node,
+            kind="retired" if node.retired else kind,
+            habit=data.weighted(rng, BRANCH_HABITS),
+            people=people,
+            committee=committee,
+            host=host,
+            recorder=roles.get(Role.ORGANIZATION_OFFICER)
+            or roles.get(Role.DEPUTY_SECRETARY)
+            or host,
+            leaders=leaders,
+            observers=[
+                (m.pk, OBSERVER_TITLES[m.category])
+                for m in node.members
+                if m.category in OBSERVER_TITLES
+            ],
+            names={m.pk: m.name for m in node.members},
+        )
+
+    # --- what ----------------------------------------------------------------------------------
+    def plan(self, nodes: list[Node], positions: list[Position]) -> None:
+        offices: dict[int, list[Position]] = {}
+        for p in positions:
+            offices.setdefault(p.organization_id, []).append(p)
+        for node in nodes:
+            self.branch(self.unit(node, offices))
+
+    def add(
+        self,
+        u: _Unit,
+        kind: str,
+        title: str,
+        start: dt.datetime,
+        agenda: list[tuple[str, bool]],
+        attendees: list[_Person],
+        *,
+        hours: float = 2,
+        group: Node | None = None,
+        host: int | None = None,
+        lecturer: int | None = None,
+        form: str = "",
+        theme: str = "",
+        resolutions: int = 0,
+    ) -> None:
+        end = start + dt.timedelta(hours=hours)
+        held = end < self.now
+        status, cancelled = (MeetingStatus.HELD if held else MeetingStatus.PLANNED), ""
+        if held and self.rng.random() < MISS_CHANCE[u.habit]:
+            held, roll = False, self.rng.random()
+            if roll < 0.7:
+                self.counts["meetings_missed"] += 1
+                return  # never planned: the period is simply missing
+            if roll < 0.85:
+                status, cancelled = MeetingStatus.CANCELLED, "党员大多外出，未能组织，下月补开"
+            else:
+                status = MeetingStatus.PLANNED  # planned, never recorded (待填写记录)
+        host = host or u.host
+        place = data.PLACES[u.kind] if group is None else f"{u.node.unit}党员活动室"
+        start_db, end_db = self.adapt_datetime(start), self.adapt_datetime(end)
+        row = (
+            u.node.pk, group.pk if group else None, kind, title, start_db, end_db, place, "",
+            host, u.recorder, lecturer, "", form, self.no_tags, None, status.value, cancelled,
+            False, self.now_db,
+        )  # fmt: skip
+        self.planned.append(
+            _Planned(
+                row,
+                u,
+                kind,
+                title,
+                start.date(),
+                start_db,
+                end_db,
+                host,
+                agenda,
+                attendees,
+                held,
+                theme,
+                resolutions if held else 0,
+            )  # fmt: skip
+        )
+
+    def branch(self, u: _Unit) -> None:
+        rng, node = self.rng, u.node
+        theme_day = rng.choice((5, 10, 10, 10, 15, 15, 20, 25, rng.randint(1, 28)))
+        evening = u.kind in ("village", "enterprise")
+        x_items = data.THEME_DAY_X[u.kind]
+        for month in self.months:
+            day = _on_day(month, theme_day)
+            theme, x = data.MONTH_THEMES[month.month], x_items[month.month % len(x_items)]
+            form = ActivityForm.VOLUNTEER if month.month % 3 == 0 else ActivityForm.STUDY
+            self.add(u, meeting_rules.THEME_DAY, f"“{theme}”主题党日",
+                     self.at(day, 19, 30) if evening else self.at(day, 15),
+                     [*THEME_AGENDA, (x, False)], _expected(u.people, day), theme=theme,
+                     form=form.value)  # fmt: skip
+            if len(u.committee) >= COMMITTEE_MIN_MEMBERS:
+                day = _on_day(month, max(1, theme_day - 4))
+                n = len(data.COMMITTEE_AGENDA)
+                items = [data.COMMITTEE_AGENDA[(month.month + i) % n][0] for i in range(3)]
+                self.add(u, meeting_rules.COMMITTEE_MEETING, f"{month.month}月支部委员会会议",
+                         self.at(day, 9), [(meeting_rules.FIRST_TOPIC, True), *((t, False) for t in items)],
+                         _expected(u.committee, day))  # fmt: skip
+            for i, group in enumerate(node.groups, start=1):
+                day = _on_day(month, 20 + i)
+                members = [p for p in u.people if p.group_id == group.pk]
+                self.add(u, meeting_rules.GROUP_MEETING, f"{group.name}{month.month}月党小组会",
+                         self.at(day, 19, 30), [(t, False) for t, _ in data.GROUP_AGENDA],
+                         _expected(members, day), hours=1.5, group=group,
+                         host=u.leaders.get(group.pk))  # fmt: skip
+        for q in self.quarters:
+            n = (q[0].month - 1) // 3 + 1
+            day = _on_day(q[len(q) // 2], rng.randint(15, 25))
+            self.add(u, meeting_rules.BRANCH_ASSEMBLY, f"{q[0].year}年第{n}季度支部党员大会",
+                     self.at(day, 15), [(meeting_rules.FIRST_TOPIC, True), *((t, False) for t, _ in data.ASSEMBLY_AGENDA)],
+                     _expected(u.people, day), resolutions=1 if q is self.last_done else 0)  # fmt: skip
+            day = _on_day(q[0], rng.randint(20, 28))
+            title = data.LECTURE_TITLES[(n + len(u.people)) % len(data.LECTURE_TITLES)]
+            self.add(u, meeting_rules.LECTURE, f"党课：{title}", self.at(day, 15),
+                     [(f"讲授党课：{title}", False)], _expected(u.people, day),
+                     lecturer=u.host, form=ActivityForm.STUDY.value)  # fmt: skip
+        for month in self.months:
+            if month.month == 12:  # 组织生活会: once a year, in the fourth quarter
+                day = _on_day(month, rng.randint(10, 28))
+                self.add(u, meeting_rules.LIFE_MEETING, f"{day.year}年度组织生活会",
+                         self.at(day, 9), [(t, False) for t, _ in data.LIFE_AGENDA],
+                         _expected(u.people, day), hours=3)  # fmt: skip
+
+    # --- writing -------------------------------------------------------------------------------
+    def insert(self, progress: Callable[[str], object]) -> None:
+        planned = self.planned
+        before = Meeting.objects.aggregate(last=Max("pk"))["last"] or 0
+        _insert_rows(Meeting, MEETING_COLUMNS, [p.row for p in planned])
+        # One writer inserting in order: the new keys are the next ones, ascending.
+        pks = list(
+            Meeting.objects.filter(pk__gt=before).order_by("pk").values_list("pk", flat=True)
+        )
+        if len(pks) != len(planned):
+            raise RuntimeError("会议写入期间有其他写入，无法对应主键，请重新生成")
+        for p, pk in zip(planned, pks, strict=True):
+            p.pk = pk
+        self.counts["meetings"] = len(planned)
+        self.counts["meetings_held"] = sum(p.held for p in planned)
+        progress(f"  已写入 {len(planned)} 次会议，写入出席记录和会议记录…")
+        agenda = [
+            (p.pk, i, title, first) for p in planned for i, (title, first) in enumerate(p.agenda)
+        ]
+        self.counts["agenda_items"] = _insert_rows(AgendaItem, AGENDA_COLUMNS, agenda)
+        attendance: list[Row] = []
+        minutes: list[Row] = []
+        for p in planned:
+            snapshot = self.attendance(p, attendance)
+            if snapshot is not None:
+                minutes.append(self.minutes(p, snapshot))
+            if len(attendance) >= 100_000:
+                self.counts["attendance"] += _insert_rows(
+                    Attendance, ATTENDANCE_COLUMNS, attendance
+                )
+                attendance = []
+        self.counts["attendance"] += _insert_rows(Attendance, ATTENDANCE_COLUMNS, attendance)
+        self.counts["minutes"] = _insert_rows(Minutes, MINUTES_COLUMNS, minutes)
+
+    def attendance(self, p: _Planned, out: list[Row]) -> dict[str, Any] | None:
+        """Append the meeting's attendance rows to ``out``; the minutes' snapshot if held."""
+        rng, u, day, mid = self.rng, p.unit, p.day, p.pk
+        if not p.held:
+            for a in p.attendees:
+                vote = a.full_on is not None and a.full_on <= day
+                out.append((mid, a.pk, "", "", "attendee", vote, "", "", "absent", None, "", "",
+                            "", None, "", False, None, "", None))  # fmt: skip
+            return None
+        day_db, signed = self.adapt_date(day), p.start
+        reasons = data.LEAVE_REASONS[u.kind]
+        present: list[str] = []
+        leave: list[dict[str, str]] = []
+        absent: list[str] = []
+        voting_expected = voting_present = 0
+        for a in p.attendees:
+            vote = a.full_on is not None and a.full_on <= day
+            voting_expected += vote
+            roll = rng.random()
+            if a.stopped is not None and day > a.stopped:
+                status = "leave" if roll < 0.3 else "absent"
+            elif a.mobile:
+                status = "present" if roll < 0.1 else "leave" if roll < 0.85 else "absent"
+            else:
+                status = "present" if roll < 0.9 else "leave" if roll < 0.96 else "absent"
+            if status == "present":
+                present.append(a.name)
+                voting_present += vote
+                out.append((mid, a.pk, "", "", "attendee", vote, "", "", "present", signed,
+                            SIGN_METHODS[a.pk % 10], "", "", None, "", False, None, "", day_db))  # fmt: skip
+                continue
+            reason = ""
+            if status == "leave":
+                reason = "外出务工" if a.mobile else reasons[a.pk % len(reasons)]
+                leave.append({"name": a.name, "reason": reason})
+            else:
+                absent.append(a.name)
+            if a.stopped is None and rng.random() < (0.85 if a.mobile else 0.6):  # 补学 done
+                on = self.adapt_date(min(self.today, day + dt.timedelta(days=1 + a.pk % 12)))
+                how = data.MAKEUP_HOWS[a.pk % len(data.MAKEUP_HOWS)]
+                out.append((mid, a.pk, "", "", "attendee", vote, "", "", status, None, "", reason,
+                            "approved" if reason else "", None, "", False, on, how, day_db))  # fmt: skip
+            else:
+                out.append((mid, a.pk, "", "", "attendee", vote, "", "", status, None, "", reason,
+                            "approved" if reason else "", None, "", False, None, "", None))  # fmt: skip
+        observers = []
+        invited = p.kind in (meeting_rules.THEME_DAY, meeting_rules.BRANCH_ASSEMBLY)
+        if invited and u.observers and rng.random() < 0.15:
+            for pk, title in u.observers[:2]:
+                observers.append({"name": u.names[pk], "title": title, "present": True})
+                out.append((mid, pk, "", title, "observer", False, "", "", "present", signed,
+                            "recorder", "", "", None, "", False, None, "", None))  # fmt: skip
+        snapshot: dict[str, Any] = {
+            "expected": len(p.attendees),
+            "present": len(present),
+            "leave": len(leave),
+            "absent": len(absent),
+            "present_names": present,
+            "leave_names": leave,
+            "absent_names": absent,
+            "observers": observers,
+            "voting_expected": voting_expected,
+            "voting_present": voting_present,
+            "written": 0,
+            "excluded": [],
+        }
+        if p.kind == meeting_rules.BRANCH_ASSEMBLY:
+            snapshot["quorum"] = meeting_rules.assembly_quorum(
+                voting_expected=voting_expected, voting_present=voting_present
+            )
+        elif p.kind == meeting_rules.COMMITTEE_MEETING:
+            snapshot["quorum"] = meeting_rules.committee_quorum(
+                committee_members=len(p.attendees), present=len(present)
+            )
+        return snapshot
+
+    def minutes(self, p: _Planned, snapshot: dict[str, Any]) -> Row:
+        """Version 1, confirmed when the meeting ended: a sentence or two per agenda item."""
+        u = p.unit
+        names = snapshot["present_names"] or [u.names.get(p.host or 0, "书记")]
+        values = {
+            "theme": p.theme or data.MONTH_THEMES[p.day.month],
+            "unit": u.node.unit,
+            "speaker": f"{names[len(names) // 2]}同志",
+            "n": 2 + p.pk % 5,
+            "x": p.agenda[-1][0],
+            "lecturer": u.names.get(p.host or 0, "书记"),
+            "title": p.title.removeprefix("党课："),
+        }
+        items = []
+        for title, first in p.agenda:
+            if first:
+                text = data.FIRST_TOPIC_CONTENT
+            elif p.kind == meeting_rules.LECTURE:
+                text = data.LECTURE_CONTENT
+            else:
+                text = ITEM_TEXT.get(title, data.X_CONTENT)
+            items.append(
+                {"title": title, "is_first_topic": first, "content": text.format(**values)}
+            )
+        resolutions = []
+        if p.resolutions:
+            vp, ve = snapshot["voting_present"], snapshot["voting_expected"]
+            yes = max(0, vp - p.pk % 2)
+            resolutions.append({"text": data.ASSEMBLY_RESOLUTIONS[0], "yes": yes, "no": 0,
+                                "abstain": vp - yes, "written": 0,
+                                "passed": meeting_rules.resolution_passes(yes=yes, voting_expected=ve)})  # fmt: skip
+        content = {"items": items, "resolutions": resolutions,
+                   "summary": data.SUMMARIES[p.pk % len(data.SUMMARIES)]}  # fmt: skip
+        return (p.pk, 1, MinutesState.CONFIRMED.value, "", _json(content), _json(snapshot), None,
+                p.end, None, p.end)  # fmt: skip
+
+
+def _expected(people: list[_Person], day: dt.date) -> list[_Person]:
+    """应到 on ``day``: the party members of the branch (group, committee) by then."""
+    return [p for p in people if p.since <= day]
+
+
+def _json(value: Any) -> Any:
+    return _JSON_FIELD.get_db_prep_save(value, connections["default"])
+
+
+_JSON_FIELD = Minutes._meta.get_field("content")
+
+
+def _noon(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_current_timezone())
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return add_months(month.replace(day=1), 1) - dt.timedelta(days=1)
+
+
+def _on_day(month: dt.date, day: int) -> dt.date:
+    """The ``day`` of ``month`` (the month's last day when it has fewer)."""
+    return month.replace(day=min(day, _month_end(month).day))
+
+
+def _insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[Row]) -> int:
+    """INSERT ready-made rows, one value per column of ``columns`` (every concrete field but an
+    auto primary key), already as the database takes them (dates through the backend's
+    adapters, JSON through the field). For the million attendance rows, where model instances
+    or even ``insert_many``'s per-value conversion would be most of the time."""
+    if not rows:
+        return 0
+    connection = connections["default"]
+    fields = {
+        f.attname: f
+        for f in model._meta.concrete_fields
+        if not (f.primary_key and isinstance(f, AutoField))
+    }
+    if set(columns) != set(fields) or len(columns) != len(fields):
+        raise RuntimeError(f"{model.__name__}: columns {sorted(set(fields) ^ set(columns))}")
+    qn = connection.ops.quote_name
+    # Table and column names come from the model, quoted by the backend: no user input.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        qn(model._meta.db_table),
+        ", ".join(qn(fields[c].column) for c in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH * 5):
+            cursor.executemany(sql, rows[start : start + BATCH * 5])
+    return len(rows)
+
+
 def county_exists() -> bool:
     return Organization.objects.filter(code=COUNTY_CODE).exists()
 
@@ -640,7 +1133,13 @@ def build_county(
         progress(f"  生成并写入 {members} 名人员…")
         builder.insert_members(open_branches)
         builder.insert_positions(nodes)
+        progress("  生成一年的会议、出席记录和会议记录…")
+        now = timezone.now() if today == timezone.localdate() else _noon(today)
+        life = _Life(random.Random(seed + 1), now)  # noqa: S311 (made-up meetings)
+        life.plan(open_branches, builder.positions)
+        life.insert(progress)
         counts = builder.counts
+        counts.update(life.counts)
         counts["branches"] = len(open_branches)
         counts["groups"] = sum(1 for n in nodes if n.kind == OrgKind.GROUP)
         counts["closed"] = sum(1 for n in nodes if n.closed)
@@ -651,7 +1150,8 @@ def build_county(
             "demo.build",
             obj=county.obj,
             organization=county.obj,
-            changes={k: [None, v] for k, v in sorted(counts.items())} | {"scale": [None, "county"]},
+            changes={k: [None, v] for k, v in sorted(counts.items())}
+            | {"scale": [None, "county"], "data_version": [None, DATA_VERSION]},
         )
         bench_node = _bench_branch(county, nodes)
         secretary = next(

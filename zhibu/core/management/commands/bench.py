@@ -5,11 +5,21 @@ subprocesses (``python -m zhibu …``) that run with ``ZHIBU_DATA_DIR`` pointing
 directory (default ``./var-bench``):
 
 1. ``migrate`` and ``demo --scale county`` once (timed; the time is kept in ``bench.json`` and
-   reported again with ``"cached": true`` while the data is reused; ``--rebuild`` starts over);
-2. ``bench --worker pages``: page latency with Django's test client, inside the scratch
-   settings, logged in as the two benchmark users;
+   reported again with ``"cached": true`` while the data is reused; ``--rebuild`` starts over,
+   and so does a change of ``scale.DATA_VERSION``: data built by an older builder is rebuilt);
+2. ``bench --worker pages``: the compliance computation for the whole county over a year, then
+   page latency with Django's test client, inside the scratch settings, logged in as the two
+   benchmark users (the county's 组织委员 and a village branch's 书记);
 3. ``import-members`` of a generated 40,000-row roster into a new branch, in a throw-away copy
    of the scratch database so the reused data stays as built.
+
+``--postgres [URL]`` runs steps 1 and 2 on PostgreSQL instead (URL, else ``DATABASE_URL``),
+in a database that holds nothing else, e.g. a throw-away cluster::
+
+    scripts/with-postgres.sh .venv/bin/zhibu bench --postgres
+
+The keys stay in the scratch directory, the data in PostgreSQL; the roster import (which copies
+the SQLite file) is skipped there.
 
 Progress goes to stderr. Exit status 0 also when a target is missed (``"ok": false``); 1 when a
 step fails or a page does not answer 200.
@@ -18,6 +28,8 @@ step fails or a page does not answer 200.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -37,6 +49,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 STATE = "bench.json"
+STATE_PG = "bench-postgres.json"
 MARKER = "ZHIBU-BENCH-SCRATCH"
 DB_FILES = ("db.sqlite3", "db.sqlite3-wal", "db.sqlite3-shm")
 KEY_FILES = ("secret.key", "field.key")
@@ -48,7 +61,10 @@ TARGETS = {
     "county_build_seconds": 120,
     "roster_import_40000_seconds": 20,
     "p50_ms": 50,
+    "compliance_county_year_seconds": 1.0,
+    "compliance_county_year_seconds_postgresql": 0.5,
 }
+COMPLIANCE_RUNS = 5
 
 Figure = dict[str, Any]
 
@@ -72,27 +88,61 @@ class Command(BaseCommand):
         parser.add_argument("--rebuild", action="store_true", help="删除已生成的县级数据，重新生成")
         parser.add_argument("--requests", type=int, default=50, help="每个页面计时的请求数")
         parser.add_argument("--warmup", type=int, default=5, help="每个页面计时前的预热请求数")
+        parser.add_argument(
+            "--board-requests",
+            type=int,
+            default=10,
+            help="制度落实看板（全县）计时的请求数（每次约1秒，默认10）",
+        )
         parser.add_argument("--skip-import", action="store_true", help="不测花名册导入")
+        parser.add_argument(
+            "--postgres",
+            nargs="?",
+            const="",
+            default=None,
+            metavar="URL",
+            help="在 PostgreSQL 上测量（URL，省略时用环境变量 DATABASE_URL；数据库应为空或只有基准数据）",
+        )
         parser.add_argument("--worker", choices=["pages"], help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["worker"] == "pages":
-            self.emit_all(pages_worker(requests=opts["requests"], warmup=opts["warmup"]))
+            self.emit_all(
+                pages_worker(
+                    requests=opts["requests"],
+                    warmup=opts["warmup"],
+                    board_requests=opts["board_requests"],
+                )
+            )
             return
         if settings.PRODUCTION:
             raise CommandError("生产环境（ZHIBU_ENV=production）不运行性能基准，请在开发机上运行。")
         scratch = Path(opts["data_dir"] or Path.cwd() / "var-bench").resolve()
         if scratch == Path(settings.DATA_DIR).resolve():
             raise CommandError(f"基准数据目录不能是当前的数据目录 {scratch}")
-        bench = Bench(scratch, log=self.stderr.write)
+        postgres = opts["postgres"]
+        if postgres is not None:
+            postgres = postgres or os.environ.get("DATABASE_URL", "")
+            if not postgres.startswith(("postgres://", "postgresql://")):
+                raise CommandError(
+                    "--postgres 需要 PostgreSQL 的连接地址（postgres://…），或设置 DATABASE_URL；"
+                    "可用 scripts/with-postgres.sh 临时启动一个"
+                )
+        bench = Bench(scratch, log=self.stderr.write, postgres=postgres)
         failed = 0
         try:
             bench.prepare()
             self.emit(bench.county(rebuild=opts["rebuild"]))
-            for fig in bench.pages(requests=opts["requests"], warmup=opts["warmup"]):
+            for fig in bench.pages(
+                requests=opts["requests"],
+                warmup=opts["warmup"],
+                board_requests=opts["board_requests"],
+            ):
                 failed += "error" in fig
                 self.emit(fig)
-            if not opts["skip_import"]:
+            if postgres:
+                self.stderr.write("PostgreSQL 模式不测花名册导入（该项复制 SQLite 数据库文件）")
+            elif not opts["skip_import"]:
                 for fig in bench.roster_import():
                     failed += "error" in fig
                     self.emit(fig)
@@ -113,10 +163,13 @@ class Command(BaseCommand):
 class Bench:
     """The orchestrating side: subprocesses in the scratch data directory."""
 
-    def __init__(self, scratch: Path, log: Any) -> None:
+    def __init__(self, scratch: Path, log: Any, postgres: str | None = None) -> None:
         self.scratch = scratch
         self.log = log
-        self.env = scratch_env(scratch)
+        self.postgres = postgres
+        self.env = scratch_env(scratch, database_url=postgres)
+        # The state of SQLite data and of PostgreSQL data are kept apart.
+        self.state_file = scratch / (STATE_PG if postgres else STATE)
 
     def run(
         self, *args: str, env: dict[str, str] | None = None, what: str = ""
@@ -143,23 +196,33 @@ class Bench:
 
     def state(self) -> dict[str, Any]:
         try:
-            loaded = json.loads((self.scratch / STATE).read_text(encoding="utf-8"))
+            loaded = json.loads(self.state_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
         return loaded if isinstance(loaded, dict) else {}
 
     def wipe(self) -> None:
-        for name in (*DB_FILES, STATE):
-            (self.scratch / name).unlink(missing_ok=True)
+        self.state_file.unlink(missing_ok=True)
+        if not self.postgres:
+            for name in DB_FILES:
+                (self.scratch / name).unlink(missing_ok=True)
 
     # --- 1. the county data --------------------------------------------------------------------
     def county(self, *, rebuild: bool) -> Figure:
+        from zhibu.core.scale import DATA_VERSION
+
+        if self.postgres:
+            return self.county_postgres(rebuild=rebuild)
         state = self.state()
+        built = (self.scratch / "db.sqlite3").exists()
         cached = (
             not rebuild
-            and (self.scratch / "db.sqlite3").exists()
+            and built
             and isinstance(state.get("county_build_seconds"), int | float)
+            and state.get("data_version") == DATA_VERSION
         )
+        if built and not cached and not rebuild:
+            self.log(f"县级数据由旧版本的生成程序生成，按版本 {DATA_VERSION} 重新生成…")
         if not cached:
             self.wipe()
         self.log(f"迁移数据库结构（{self.scratch}）…")
@@ -168,28 +231,84 @@ class Bench:
             seconds = float(state["county_build_seconds"])
             self.log(f"沿用已生成的县级数据（生成用时 {seconds:.1f} 秒，--rebuild 可重新生成）")
         else:
-            self.log("生成县级数据（约1500个党支部、4万名人员）…")
-            started = time.perf_counter()
-            done = self.run("demo", "--scale", "county", what="demo --scale county")
-            seconds = round(time.perf_counter() - started, 2)
-            self.log(done.stdout.strip())
-            state = {
-                "county_build_seconds": seconds,
-                "built_at": time.strftime("%Y-%m-%d %H:%M:%S"),
-            }
-            (self.scratch / STATE).write_text(
-                json.dumps(state, ensure_ascii=False), encoding="utf-8"
-            )
+            seconds, _ = self.build()
         return figure(
-            "county_build_seconds", seconds, TARGETS["county_build_seconds"], cached=cached
+            "county_build_seconds",
+            seconds,
+            TARGETS["county_build_seconds"],
+            cached=cached,
+            database="sqlite",
         )
 
+    def county_postgres(self, *, rebuild: bool) -> Figure:
+        """PostgreSQL: build the county unless the database already holds this version of it
+        (the builder is a no-op then); never delete anything there."""
+        from zhibu.core.scale import DATA_VERSION
+
+        if rebuild:
+            raise StepFailed("PostgreSQL 模式不删除数据：请换一个空的数据库，不要用 --rebuild")
+        state = self.state()
+        self.log("迁移数据库结构（PostgreSQL）…")
+        self.run("migrate", "--noinput", "-v0", what="migrate")
+        seconds, existed = self.build()
+        cached = existed
+        if existed:
+            if not (
+                state.get("data_version") == DATA_VERSION
+                and state.get("database") == self.database_key()
+                and isinstance(state.get("county_build_seconds"), int | float)
+            ):
+                raise StepFailed(
+                    "PostgreSQL 数据库里已有县级数据（旧版本或来历不明）：请换一个空的数据库，"
+                    "如 scripts/with-postgres.sh 临时启动的"
+                )
+            seconds = float(state["county_build_seconds"])
+            self.log(f"沿用已生成的县级数据（生成用时 {seconds:.1f} 秒）")
+        return figure(
+            "county_build_seconds",
+            seconds,
+            TARGETS["county_build_seconds"],
+            cached=cached,
+            database="postgresql",
+        )
+
+    def build(self) -> tuple[float, bool]:
+        """Run the county builder; (seconds, whether the data was already there)."""
+        from zhibu.core.scale import DATA_VERSION
+
+        self.log("生成县级数据（约1500个党支部、4万名人员、一年的会议）…")
+        started = time.perf_counter()
+        done = self.run("demo", "--scale", "county", what="demo --scale county")
+        seconds = round(time.perf_counter() - started, 2)
+        self.log(done.stdout.strip())
+        if "已存在" in done.stdout:
+            return seconds, True
+        state = {
+            "county_build_seconds": seconds,
+            "built_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+            "data_version": DATA_VERSION,
+            "database": self.database_key(),
+        }
+        self.state_file.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        return seconds, False
+
+    def database_key(self) -> str:
+        """Which database the state describes: SQLite in the scratch directory, or a
+        PostgreSQL URL (hashed: it may hold a password)."""
+        if not self.postgres:
+            return "sqlite"
+        return "postgresql:" + hashlib.sha256(self.postgres.encode()).hexdigest()[:16]
+
     # --- 2. pages ------------------------------------------------------------------------------
-    def pages(self, *, requests: int, warmup: int) -> Iterator[Figure]:
-        self.log(f"测量页面响应时间（每页预热 {warmup} 次、计时 {requests} 次）…")
+    def pages(self, *, requests: int, warmup: int, board_requests: int) -> Iterator[Figure]:
+        self.log(
+            f"测量制度落实计算和页面响应时间（每页预热 {warmup} 次、计时 {requests} 次；"
+            f"全县看板计时 {board_requests} 次）…"
+        )
         env = {**self.env, "ZHIBU_DEBUG": "0"}
         cmd = [sys.executable, "-m", "zhibu", "bench", "--worker", "pages"]
         cmd += ["--requests", str(requests), "--warmup", str(warmup)]
+        cmd += ["--board-requests", str(board_requests)]
         done = subprocess.run(  # noqa: S603 (our own interpreter and arguments)
             cmd, env=env, capture_output=True, text=True
         )
@@ -264,8 +383,9 @@ class Bench:
                 shutil.copy2(source, work / name)
 
 
-def scratch_env(data_dir: Path) -> dict[str, str]:
-    """The environment of a subprocess working in ``data_dir``: SQLite there, its own keys."""
+def scratch_env(data_dir: Path, database_url: str | None = None) -> dict[str, str]:
+    """The environment of a subprocess working in ``data_dir``: SQLite there (or the given
+    PostgreSQL database), its own keys."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -273,19 +393,59 @@ def scratch_env(data_dir: Path) -> dict[str, str]:
     }
     env["ZHIBU_DATA_DIR"] = str(data_dir)
     env["ZHIBU_ENV"] = "development"
+    if database_url:
+        env["DATABASE_URL"] = database_url
     return env
 
 
 # --- the worker: runs inside the scratch settings --------------------------------------------
 
 
-def pages_worker(*, requests: int, warmup: int) -> Iterator[Figure]:
+def compliance_figure(runs: int = COMPLIANCE_RUNS) -> Figure:
+    """``compliance.compute`` for the whole county over the year up to today: the median of
+    ``runs`` runs after one to warm up, with its query count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from zhibu.core.dates import add_years
+    from zhibu.core.scale import COUNTY_CODE
+    from zhibu.orgs.models import Organization
+    from zhibu.rulebook import compliance
+
+    county = Organization.objects.get(code=COUNTY_CODE)
+    today = timezone.localdate()
+    start = add_years(today, -1) + dt.timedelta(days=1)
+    with CaptureQueriesContext(connection) as ctx:
+        result = compliance.compute(county, start, today)
+    times = []
+    for _ in range(max(1, runs)):
+        started = time.perf_counter()
+        compliance.compute(county, start, today)
+        times.append(time.perf_counter() - started)
+    postgres = connection.vendor == "postgresql"
+    target = TARGETS["compliance_county_year_seconds" + ("_postgresql" if postgres else "")]
+    return figure(
+        "compliance_county_year_seconds",
+        round(statistics.median(times), 3),
+        target,
+        database=connection.vendor,
+        **{"from": start.isoformat(), "to": today.isoformat()},
+        units=len(result.units),
+        flagged_members=len(result.members),
+        queries=len(ctx.captured_queries),
+    )
+
+
+def pages_worker(*, requests: int, warmup: int, board_requests: int = 10) -> Iterator[Figure]:
     from django.test import Client
     from django.urls import reverse
 
     from zhibu.accounts.models import User
     from zhibu.core.scale import BENCH_USERS, COUNTY_CODE
     from zhibu.members.models import Member
+
+    yield compliance_figure()
 
     county_user = User.objects.select_related("member__branch").get(username=BENCH_USERS[0])
     branch_user = User.objects.select_related("member__branch").get(username=BENCH_USERS[1])
@@ -331,30 +491,51 @@ def pages_worker(*, requests: int, warmup: int) -> Iterator[Figure]:
             reverse("members:list", args=[COUNTY_CODE]) + "?" + urlencode({"q": surname}),
         ),
         ("member_detail", "county_officer", county_user, reverse("members:detail", args=[deep.pk])),
+        (
+            "meeting_list",
+            "branch_secretary",
+            branch_user,
+            reverse("meetings:branch", args=[branch.code]),
+        ),
+        # The whole county's board: no fixed target (it computes compliance for every branch).
+        ("compliance_board", "county_officer", county_user, _board_url(COUNTY_CODE)),
     ]
     clients: dict[str, Client] = {}
     for page, role, user, url in pages:
         if role not in clients:
             clients[role] = Client(raise_request_exception=False)
             clients[role].force_login(user)
+        board = page == "compliance_board"
+        target = None if board else TARGETS["p50_ms"]
         try:
-            times, queries = _measure(clients[role], url, requests=requests, warmup=warmup)
+            times, queries = _measure(
+                clients[role],
+                url,
+                requests=board_requests if board else requests,
+                warmup=min(warmup, 2) if board else warmup,
+            )
         except PageProblem as exc:
             yield {
                 "figure": f"{page}_p50_ms",
                 "role": role,
                 "url": url,
                 "value": None,
-                "target": TARGETS["p50_ms"],
+                "target": target,
                 "ok": False,
                 **exc.details,
             }
             continue
         p50 = round(statistics.median(times), 1)
         p95 = round(statistics.quantiles(times, n=20, method="inclusive")[18], 1)
-        yield figure(f"{page}_p50_ms", p50, TARGETS["p50_ms"], role=role)
+        yield figure(f"{page}_p50_ms", p50, target, role=role)
         yield figure(f"{page}_p95_ms", p95, None, role=role)
         yield figure(f"{page}_queries", queries, None, role=role)
+
+
+def _board_url(code: str) -> str:
+    from django.urls import reverse
+
+    return reverse("rulebook:compliance", args=[code])
 
 
 class PageProblem(Exception):
