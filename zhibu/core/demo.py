@@ -3,7 +3,10 @@
 Everything is written through the services, as a user would, so the demo's audit trail is
 complete and verifies. The data is drawn from a seeded random generator: the same seed on the
 same day gives the same demo. Dates are relative to today so that the structure reminders
-(a term about to expire, one expired, a branch with too few full members) always show.
+(a term about to expire, one expired, a branch with too few full members) always show, and
+so that the year of 三会一课 and 主题党日 (``_Life``) ends today: held meetings with their
+minutes behind, planned ones ahead, a 党课 going on now, and a few branches and members
+behind on purpose for the compliance board.
 """
 
 from __future__ import annotations
@@ -686,9 +689,10 @@ class _Life:
     the minutes; the meetings ahead carry real leave requests with reasons.
 
     On purpose: 西山村党支部 missed two 主题党日 (one cancelled, one never recorded) and last
-    quarter's 党员大会; a member of 东湖社区党支部 has taken part in nothing for seven months and
-    one of 镇卫生院党支部 for four; demo_member missed last month's 党小组会 and has not made it
-    up yet; demo_secretary's branch has a 党课 going on now whose minutes are not written.
+    quarter's 党员大会; 示范农业科技有限公司党支部 one 支委会; a member of 东湖社区党支部 has taken
+    part in nothing for seven months and one of 镇卫生院党支部 for four; demo_member missed the
+    latest 党小组会 and has not made it up yet; demo_secretary's branch has a 党课 going on now
+    whose minutes are not written.
     """
 
     def __init__(self, builder: _Builder, plans: dict[str, BranchPlan]) -> None:
@@ -770,15 +774,17 @@ class _Life:
             )
             self.b.busy.add(member.pk)
             self.stopped[member.pk] = add_months(self.today, -months)
+            self.diligent.add(member.pk)  # there every time until then
 
     def arrange(self) -> None:
         """demo_member's two absences, and the observers (列席) of a few meetings."""
         u = self.units["SFZ-SFC-1"]
         me = self.b.account_members["demo_member"]
         self.diligent.add(me.pk)
-        group = [h for h in self.held if h.meeting.group_id == me.group_id]
+        mine = [h for h in self.held if h.unit is u and h.meeting.date >= me.in_branch_since]
+        group = [h for h in mine if h.meeting.group_id == me.group_id]
         self.skip[(group[-1].meeting.pk, me.pk)] = False  # 补学 still to do
-        themes = [h for h in self.held if h.unit is u and h.meeting.kind == meeting_rules.THEME_DAY]
+        themes = [h for h in mine if h.meeting.kind == meeting_rules.THEME_DAY]
         self.skip[(themes[-4].meeting.pk, me.pk)] = True  # made up
         activist = self.b.account_members["demo_activist"]
         officer = self.b.account_members["demo_committee"]

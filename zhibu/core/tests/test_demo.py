@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
+import json
+import subprocess
 from collections import Counter
 
 import pytest
@@ -8,19 +11,36 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.test import RequestFactory, override_settings
+from django.db.models import Q
+from django.test import Client, RequestFactory, override_settings
+from django.urls import reverse
+from django.utils import timezone
 
 from zhibu.accounts.access import scope_for
 from zhibu.accounts.models import User
 from zhibu.core import audit, demo, scale
-from zhibu.core.dates import age_on
+from zhibu.core.dates import add_months, age_on
+from zhibu.core.management.commands import bench
 from zhibu.core.models import AuditEvent
+from zhibu.meetings import services
+from zhibu.meetings.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceRole,
+    Meeting,
+    MeetingKind,
+    MeetingSeries,
+    MeetingStatus,
+    Minutes,
+    MinutesState,
+)
 from zhibu.members import roster, rules
 from zhibu.members.models import Category, Member, Transfer
 from zhibu.members.services import roster_check
 from zhibu.orgs.models import Organization, OrgKind, Position, Role
 from zhibu.orgs.queries import branch_health
 from zhibu.orgs.services import organization_create
+from zhibu.rulebook import compliance
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +238,248 @@ def test_it_writes_an_importable_roster(tmp_path):
         result, clean = roster_check(branch=branch, rows=rows, header_errors=header_errors)
     assert result.ok, result.error_lines()
     assert len(clean) == 40
+
+
+# --- organizational life in the demo -----------------------------------------------------------
+
+
+def _client(username):
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def test_it_holds_a_year_of_meetings_through_the_services(built):
+    meetings = Meeting.objects.filter(branch__path__startswith=_town().path)
+    assert set(meetings.values_list("kind", flat=True)) == set(MeetingKind.values)
+    held = meetings.filter(status=MeetingStatus.HELD)
+    assert held.count() >= 250
+    assert meetings.filter(status=MeetingStatus.PLANNED, starts_at__gt=timezone.now()).exists()
+    assert meetings.filter(status=MeetingStatus.CANCELLED).count() == 1
+    assert MeetingSeries.objects.filter(kind=MeetingKind.THEME_DAY).count() == 9
+    # Every held meeting has exactly one confirmed version of its minutes, with content.
+    confirmed = Minutes.objects.filter(state=MinutesState.CONFIRMED)
+    assert confirmed.count() == held.count()
+    assert not held.exclude(minutes__state=MinutesState.CONFIRMED).exists()
+    assert all(m.content["items"] and m.content["summary"] for m in confirmed)
+    corrected = Minutes.objects.filter(state=MinutesState.SUPERSEDED).get()
+    assert corrected.meeting.minutes.get(state=MinutesState.CONFIRMED).version == 2
+    votes = [r for m in confirmed for r in m.content["resolutions"]]
+    assert votes and all(r["passed"] for r in votes)
+    # Who came: mostly present, some on leave, some absent, 补学 done for some.
+    rows = Attendance.objects.filter(meeting__in=held, role=AttendanceRole.ATTENDEE)
+    statuses = Counter(rows.values_list("status", flat=True))
+    assert statuses["present"] > 5 * (statuses["leave"] + statuses["absent"]) > 0
+    assert statuses["leave"] and statuses["absent"]
+    assert rows.filter(made_up_on__isnull=False).count() >= 50
+    # The six-month rule reads participated_on: the meeting's date for those there or made up.
+    for a in rows.select_related("meeting").filter(
+        Q(status="present") | Q(made_up_on__isnull=False)
+    )[:300]:
+        assert a.participated_on == a.meeting.date
+    assert (
+        not rows.filter(participated_on__isnull=False, made_up_on__isnull=True)
+        .exclude(status="present")
+        .exists()
+    )
+    assert not Attendance.objects.filter(
+        participated_on__isnull=False, meeting__status=MeetingStatus.PLANNED
+    ).exists()
+    observers = Attendance.objects.filter(role=AttendanceRole.OBSERVER)
+    assert observers.filter(member__isnull=True, guest_name="陈桂英").exists()
+    assert observers.filter(member__category=Category.ACTIVIST).exists()
+    lecturers = meetings.filter(kind=MeetingKind.LECTURE)
+    assert not lecturers.filter(lecturer__isnull=True, lecturer_name="").exists()
+    assert lecturers.exclude(lecturer_name="").exists()
+    assert meetings.filter(kind=MeetingKind.GROUP_MEETING, group__isnull=False).count() >= 30
+    verbs = Counter(AuditEvent.objects.values_list("verb", flat=True))
+    assert verbs["minutes.confirm"] == held.count() + 1  # the corrected one twice
+    assert verbs["attendance.makeup"] == rows.filter(made_up_on__isnull=False).count()
+    assert audit.verify().ok
+
+
+def _town():
+    return Organization.objects.get(code=demo.COMMITTEE_CODE)
+
+
+def test_it_shows_the_member_what_is_ahead_and_what_to_make_up(built):
+    member = Member.objects.get(user__username="demo_member")
+    now = timezone.now()
+    soon = Attendance.objects.filter(
+        member=member,
+        meeting__status=MeetingStatus.PLANNED,
+        meeting__starts_at__gt=now,
+        meeting__starts_at__lt=now + dt.timedelta(days=4),
+    )
+    assert soon.filter(meeting__kind=MeetingKind.THEME_DAY).exists()
+    assert Attendance.objects.filter(member=member).makeup_due().count() == 1
+    assert Attendance.objects.filter(member=member, made_up_on__isnull=False).count() == 1
+    response = _client("demo_member").get(reverse("meetings:mine"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "登记补学" in text and "主题党日" in text
+
+
+def test_it_gives_the_secretary_a_meeting_now_without_minutes(built):
+    secretary = Member.objects.get(user__username="demo_secretary")
+    now = timezone.now()
+    today = Meeting.objects.get(
+        branch=secretary.branch,
+        kind=MeetingKind.LECTURE,
+        starts_at__lte=now + dt.timedelta(minutes=30),
+        ends_at__gte=now,
+    )
+    assert today.date == timezone.localdate()
+    assert today.status == MeetingStatus.PLANNED and not today.minutes.exists()
+    assert today.attendances.filter(leave_state="approved").exclude(leave_reason="").exists()
+    pending = Attendance.objects.filter(meeting__branch=secretary.branch, leave_state="requested")
+    assert pending.count() == 1
+    client = _client("demo_secretary")
+    for url in (
+        reverse("meetings:branch", args=[secretary.branch.code]),
+        reverse("meetings:detail", args=[today.pk]),
+        reverse("meetings:qr", args=[today.pk]),
+        reverse("meetings:attendance", args=[today.pk]),
+        reverse("meetings:minutes", args=[today.pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+    corrected = Minutes.objects.get(state=MinutesState.SUPERSEDED).meeting
+    assert (
+        client.get(reverse("meetings:minutes_version", args=[corrected.pk, 1])).status_code == 200
+    )
+
+
+def test_it_puts_branches_and_members_behind_on_purpose(built):
+    today = timezone.localdate()
+    start = add_months(today.replace(day=1), -11)
+    result = compliance.compute(_town(), start, today)
+    units = {u.code: u for u in result.units}
+    behind = units[demo.BEHIND]
+    assert behind.status == "behind"
+    theme = behind.requirement(MeetingKind.THEME_DAY)
+    assert theme is not None and len(theme.missing) == 2
+    assembly = behind.requirement(MeetingKind.BRANCH_ASSEMBLY)
+    assert assembly is not None and len(assembly.missing) == 1
+    assert units["SFZ-NK"].status == "behind"
+    steady = [u for code, u in units.items() if code not in (demo.BEHIND, "SFZ-NK")]
+    assert steady and all(u.status != "behind" for u in steady)
+    levels = {(m.branch_code, m.level) for m in result.members}
+    assert ("SFZ-DH", "critical") in levels
+    assert ("SFZ-WSY", "warning") in levels
+    response = _client("demo_committee").get(reverse("rulebook:compliance", args=["SFZ"]))
+    assert response.status_code == 200
+    assert "西山村党支部" in response.content.decode()
+
+
+# --- the county's year of meetings --------------------------------------------------------------
+
+
+def test_it_gives_the_small_county_a_year_of_meetings(built):
+    result = scale.build_county(branches=30, members=600)
+    assert result is not None
+    c = result.counts
+    county = Organization.objects.subtree(result.county)
+    meetings = Meeting.objects.filter(branch__in=county)
+    assert meetings.count() == c["meetings"] > 30 * 20
+    held = meetings.filter(status=MeetingStatus.HELD)
+    assert held.count() == c["meetings_held"] == c["minutes"]
+    rows = Attendance.objects.filter(meeting__in=meetings)
+    assert rows.count() == c["attendance"]
+    assert AgendaItem.objects.filter(meeting__in=meetings).count() == c["agenda_items"]
+    # Minutes: version 1, confirmed, the attendance snapshot as the services compute it.
+    assert not held.exclude(minutes__version=1, minutes__state=MinutesState.CONFIRMED).exists()
+    assert not Minutes.objects.filter(meeting__in=meetings).exclude(meeting__in=held).exists()
+    for minutes in Minutes.objects.filter(meeting__in=held).select_related("meeting")[:40]:
+        assert minutes.attendance == services.attendance_summary(minutes.meeting)
+        assert minutes.content["items"][0]["content"]
+    # participated_on as minutes_confirm and makeup_complete set it.
+    assert (
+        not rows.filter(role=AttendanceRole.ATTENDEE, status="present", meeting__status="held")
+        .filter(participated_on__isnull=True)
+        .exists()
+    )
+    assert (
+        not rows.exclude(status="present")
+        .filter(participated_on__isnull=False, made_up_on__isnull=True)
+        .exists()
+    )
+    assert not rows.filter(participated_on__isnull=False).exclude(meeting__status="held").exists()
+    assert rows.filter(made_up_on__isnull=False).exists()
+    assert rows.filter(status="leave").exclude(leave_reason="").exists()
+    for a in rows.filter(participated_on__isnull=False).select_related("meeting")[:200]:
+        assert a.participated_on == a.meeting.date
+    # Committee meetings only where there is a committee; a group meeting series per group.
+    committees = {
+        org
+        for org, n in Counter(
+            Position.objects.filter(organization__in=county)
+            .exclude(role=Role.GROUP_LEADER)
+            .values_list("organization_id", flat=True)
+        ).items()
+        if n >= 3
+    }
+    with_committee_meetings = set(
+        meetings.filter(kind=MeetingKind.COMMITTEE_MEETING).values_list("branch_id", flat=True)
+    )
+    assert with_committee_meetings and with_committee_meetings <= committees
+    groups = set(county.filter(kind=OrgKind.GROUP).values_list("pk", flat=True))
+    met = set(meetings.filter(kind=MeetingKind.GROUP_MEETING).values_list("group_id", flat=True))
+    assert groups and met <= groups and len(met) >= len(groups) - 1
+    for m in meetings.filter(kind=MeetingKind.COMMITTEE_MEETING)[:20]:
+        members = set(m.attendances.expected().values_list("member_id", flat=True))
+        holders = set(
+            Position.objects.filter(organization=m.branch)
+            .exclude(role=Role.GROUP_LEADER)
+            .values_list("member_id", flat=True)
+        )
+        assert members <= holders
+    event = AuditEvent.objects.get(verb="demo.build")
+    assert event.changes["meetings"] == [None, c["meetings"]]
+    assert event.changes["data_version"] == [None, scale.DATA_VERSION]
+    assert audit.verify().ok
+    today = timezone.localdate()
+    figures = compliance.compute(result.county, add_months(today.replace(day=1), -11), today)
+    assert len([u for u in figures.units if u.kind == OrgKind.BRANCH]) == 30
+    assert figures.members  # some members stopped taking part months ago
+
+
+def test_the_bench_worker_measures_the_county(built):
+    scale.build_county(branches=30, members=600)
+    figures = {(f["figure"], f.get("role")): f for f in bench.pages_worker(
+        requests=2, warmup=1, board_requests=2
+    )}  # fmt: skip
+    assert not [f for f in figures.values() if "error" in f]
+    year = figures[("compliance_county_year_seconds", None)]
+    assert year["queries"] <= 10 and year["target"] == 1.0 and year["units"] >= 30
+    for page, role in (
+        ("meeting_list", "branch_secretary"),
+        ("compliance_board", "county_officer"),
+    ):
+        assert figures[(f"{page}_p50_ms", role)]["value"] > 0
+        assert figures[(f"{page}_queries", role)]["value"] > 0
+    assert figures[("compliance_board_p50_ms", "county_officer")]["target"] is None
+    assert figures[("meeting_list_p50_ms", "branch_secretary")]["target"] == 50
+
+
+def test_the_bench_rebuilds_data_of_an_older_builder(tmp_path, monkeypatch):
+    built_runs = []
+
+    def run(self, *args, **kwargs):
+        if args[:1] == ("demo",):
+            built_runs.append(args)
+            (tmp_path / "db.sqlite3").write_text("built")
+        return subprocess.CompletedProcess(args, 0, stdout="已生成", stderr="")
+
+    monkeypatch.setattr(bench.Bench, "run", run)
+    b = bench.Bench(tmp_path, log=lambda _: None)
+    b.prepare()
+    (tmp_path / "db.sqlite3").write_text("old")
+    (tmp_path / "bench.json").write_text('{"county_build_seconds": 12.3}')
+    fig = b.county(rebuild=False)
+    assert not fig["cached"] and len(built_runs) == 1  # no data version: rebuilt
+    state = json.loads((tmp_path / "bench.json").read_text())
+    assert state["data_version"] == scale.DATA_VERSION
+    fig = b.county(rebuild=False)
+    assert fig["cached"] and len(built_runs) == 1  # same version: reused
+    fig = b.county(rebuild=True)
+    assert not fig["cached"] and len(built_runs) == 2

@@ -16,14 +16,17 @@ from zhibu.core import demo, scale
 
 
 class Command(BaseCommand):
-    help = "生成演示数据：示范镇党委及其党支部、党员和5个演示账号（--scale county：县级规模的基准数据）"
+    help = (
+        "生成演示数据：示范镇党委及其党支部、党员、一年的组织生活和5个演示账号"
+        "（--scale county：县级规模的基准数据）"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--scale",
             choices=["town", "county"],
             default="town",
-            help="town：示范镇演示数据（默认）；county：约1500个党支部、4万名党员的示范县，用于性能基准",
+            help="town：示范镇演示数据（默认）；county：约1500个党支部、4万名党员和一年会议的示范县，用于性能基准",
         )
         parser.add_argument(
             "--branches", type=int, default=scale.BRANCHES, help="county 规模的党支部数"
@@ -53,6 +56,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"已生成演示数据：{demo.COMMITTEE_NAME}，{c['organizations']} 个党组织，"
                 f"{c['members']} 名人员，{c['positions']} 个职务，"
+                f"一年的组织生活 {c['meetings']} 次会议（{c['meetings_held']} 次已召开），"
                 f"用时 {time.perf_counter() - started:.1f} 秒。"
             )
         else:
@@ -74,9 +78,11 @@ class Command(BaseCommand):
         if result is None:
             self.stdout.write(f"县级基准数据已存在（编码 {scale.COUNTY_CODE}），未做改动。")
             return
+        c = result.counts
         self.stdout.write(
             f"已生成县级基准数据：{scale.COUNTY_NAME}，{result.organizations} 个党组织"
             f"（{result.branches} 个党支部，{result.closed} 个已撤销），{result.members} 名人员，"
-            f"{result.positions} 个职务，用时 {time.perf_counter() - started:.1f} 秒。"
+            f"{result.positions} 个职务，一年的会议 {c['meetings']} 次（{c['meetings_held']} 次已召开）、"
+            f"出席记录 {c['attendance']} 条，用时 {time.perf_counter() - started:.1f} 秒。"
         )
         self.stdout.write(f"基准账号：{' '.join(scale.BENCH_USERS)}，密码 {settings.DEMO_PASSWORD}")
