@@ -353,8 +353,8 @@ class Result:
                         setattr(row, p.status, getattr(row, p.status) + 1)
         return list(months.values())
 
-    def chart_data(self) -> dict[str, Any]:
-        rows = self.by_month()
+    def chart_data(self, rows: list[MonthRow] | None = None) -> dict[str, Any]:
+        rows = self.by_month() if rows is None else rows
         return {
             "labels": [r.month for r in rows],
             "series": [
@@ -362,15 +362,6 @@ class Result:
                 {"key": "due", "label": "待完成", "data": [r.due for r in rows]},
                 {"key": "missing", "label": "缺失", "data": [r.missing for r in rows]},
             ],
-        }
-
-    def counts(self) -> dict[str, int]:
-        rows = self.branch_rows()
-        return {
-            "branches": len(rows),
-            "behind": sum(1 for r in rows if r.status == rules.BEHIND),
-            "warning": sum(1 for m in self.members if m.level == rules.LEVEL_WARNING),
-            "critical": sum(1 for m in self.members if m.level == rules.LEVEL_CRITICAL),
         }
 
     def as_json(self) -> dict[str, Any]:

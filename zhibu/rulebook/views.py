@@ -94,6 +94,6 @@ def board(request: Request, code: str) -> HttpResponse:
         rows.sort(key=lambda r: -r.n_missing)
     context["page"] = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     context["members"] = Paginator(result.members, MEMBERS_PAGE).get_page(request.GET.get("mpage"))
-    context["months"] = result.by_month()
-    context["chart"] = result.chart_data()
+    context["months"] = months = result.by_month()
+    context["chart"] = result.chart_data(months)
     return render(request, "rulebook/board.html", context)

@@ -12,7 +12,12 @@ from django.utils import timezone
 
 from zhibu.meetings import rules as meeting_rules
 from zhibu.meetings.models import Meeting
-from zhibu.meetings.services import attendance_mark, meeting_plan, minutes_confirm, minutes_save
+from zhibu.meetings.services import (
+    attendance_sign_in,
+    meeting_plan,
+    minutes_confirm,
+    minutes_save,
+)
 from zhibu.members.models import Member
 from zhibu.members.services import member_create
 from zhibu.orgs.models import Organization
@@ -50,19 +55,20 @@ def hold(
     actor: Any = None,
     title: str = "",
 ) -> Meeting:
-    """Plan a meeting, mark attendance (``present``: everyone expected when None), write and
-    confirm the minutes: a held meeting, as a recorder would make one."""
+    """Plan a meeting, sign in those ``present`` (everyone expected when None), write and
+    confirm the minutes: a held meeting, made through the meetings services."""
     starts_at = when if isinstance(when, dt.datetime) else at(when)
     meeting = meeting_plan(
         actor=actor, branch=branch, kind=kind, title=title or meeting_rules.KIND_LABELS[kind],
         starts_at=starts_at, ends_at=starts_at + dt.timedelta(minutes=25), group=group,
         lecturer_name="书记" if kind == meeting_rules.LECTURE else "", send_notice=False,
     )  # fmt: skip
-    rows = list(meeting.attendances.filter(role="attendee"))
     chosen = None if present is None else {m.pk for m in present}
-    marks = {a.pk: "present" if chosen is None or a.member_id in chosen else "absent" for a in rows}
-    if marks:
-        attendance_mark(actor=actor, meeting=meeting, marks=marks)
+    # Each one present signs in at the start (the others stay absent, the default).
+    for row in meeting.attendances.filter(role="attendee").select_related("member"):
+        if row.member is not None and (chosen is None or row.member_id in chosen):
+            attendance_sign_in(actor=actor, meeting=meeting, member=row.member,
+                               now=starts_at + dt.timedelta(minutes=1))  # fmt: skip
     minutes_save(actor=actor, meeting=meeting,
                  content={"items": [{"title": "学习", "content": "学习讨论。"}]})  # fmt: skip
     minutes_confirm(actor=actor, meeting=meeting)

@@ -218,3 +218,35 @@ def test_it_paginates_a_long_board(cast: Cast, client_as: Any, settings: Any) ->
         client_as("committee_officer").get(reverse("rulebook:compliance", args=["T-COM"]), RANGE)
     )
     assert "第 1 / 2 页" in page
+
+
+def test_it_renders_the_due_next_card_for_the_secretarys_home(cast: Cast) -> None:
+    from django.template.loader import render_to_string
+
+    from zhibu.rulebook.compliance import due_next
+
+    today = D(2026, 11, 21)
+    card = render_to_string(
+        "rulebook/_due_next.html", {"org": cast.branch, "due_next": due_next(cast.branch, today)}
+    )
+    assert "本月主题党日还未开展（截至11月30日）" in card and "还有 9 天" in card
+    assert f'href="{reverse("meetings:plan", args=["T-B1"])}?kind=theme_day"' in card
+    assert reverse("rulebook:compliance", args=["T-B1"]) in card
+    done = render_to_string("rulebook/_due_next.html", {"org": cast.branch, "due_next": []})
+    assert "本期要求的会议都已召开并确认记录" in done
+
+
+def test_it_renders_the_members_own_record(cast: Cast) -> None:
+    from django.template.loader import render_to_string
+
+    from zhibu.rulebook.compliance import member_life
+
+    me = person(cast.branch, "自己")
+    hold(cast.branch, "theme_day", D(2026, 6, 10), present=[me])
+    late = render_to_string(
+        "rulebook/_member_life.html", {"life": member_life(me, D(2026, 11, 21))}
+    )
+    assert "最近一次参加：2026年6月10日 (周三)" in late
+    assert "已连续 5 个月未参加组织生活" in late and "alert-warn" in late
+    fine = render_to_string("rulebook/_member_life.html", {"life": member_life(me, D(2026, 7, 1))})
+    assert "正常" in fine and "alert" not in fine.replace("alert-source", "")
