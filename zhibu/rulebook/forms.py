@@ -33,8 +33,12 @@ class RangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
         # "from" is a Python keyword, so these two are added here rather than declared.
-        self.fields["from"] = forms.DateField(label="从", required=False, widget=DateInput())
-        self.fields["to"] = forms.DateField(label="到", required=False, widget=DateInput())
+        self.fields["from"] = forms.DateField(
+            label="从", required=False, widget=DateInput(), initial=dt.date(today.year, 1, 1)
+        )
+        self.fields["to"] = forms.DateField(
+            label="到", required=False, widget=DateInput(), initial=today
+        )
         self.order_fields(["from", "to", "sort", "behind"])
 
     def clean(self) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from zhibu.conftest import Cast
 from zhibu.core.models import AuditEvent
@@ -162,6 +163,8 @@ def test_it_drills_into_a_branch_with_its_meetings(cast: Cast, client_as: Any) -
     own = html(client_as("secretary").get(reverse("rulebook:compliance", args=["T-B1"])))
     assert "/compliance/T-COM/" not in own
     assert "安排会议" in own  # this month's theme day is still due
+    today = timezone.localdate()
+    assert f'value="{today.year}-01-01"' in own and f'value="{today.isoformat()}"' in own
     # A group's own page.
     assert "第一党小组" in html(
         client_as("secretary").get(reverse("rulebook:compliance", args=["T-G1"]))
