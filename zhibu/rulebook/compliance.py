@@ -444,6 +444,13 @@ def compute(
     Six queries whatever the size of the subtree: requirements, units, held meetings counted per
     unit/kind/month, committee positions, the flagged members with their last participation, and
     the number of party members. The per-unit work in Python is linear in units × periods.
+
+    A unit is held to a period when it exists on the period's last day — the same day that picks
+    the requirement's version — and, for 支委会, when it has a committee that day
+    (``rules.has_committee``). Meetings count by their local (``TIME_ZONE``) date, over the
+    whole period even where it reaches beyond the range; a period still running at the end of
+    the range (or today) is due, not missing. The six-month rule counts to the end of the
+    range, or to today if that is earlier.
     """
     if date_to < date_from:
         raise ValueError("date_from is after date_to")

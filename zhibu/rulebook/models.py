@@ -32,11 +32,6 @@ class RequirementQuerySet(models.QuerySet["Requirement"]):
             Q(effective_to__isnull=True) | Q(effective_to__gte=day), effective_from__lte=day
         )
 
-    def overlapping(self, start: dt.date, end: dt.date) -> RequirementQuerySet:
-        return self.filter(
-            Q(effective_to__isnull=True) | Q(effective_to__gte=start), effective_from__lte=end
-        )
-
 
 class Requirement(models.Model):
     """制度要求: one version of "a meeting of this kind, at least N times per period".

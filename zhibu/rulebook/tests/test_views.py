@@ -253,3 +253,11 @@ def test_it_renders_the_members_own_record(cast: Cast) -> None:
     assert "已连续 5 个月未参加组织生活" in late and "alert-warn" in late
     fine = render_to_string("rulebook/_member_life.html", {"life": member_life(me, D(2026, 7, 1))})
     assert "正常" in fine and "alert" not in fine.replace("alert-source", "")
+
+
+def test_it_shows_requirements_read_only_in_the_admin(cast: Cast, client_as: Any) -> None:
+    cast.committee_officer.is_staff = True
+    superuser(cast)
+    client = client_as("committee_officer")
+    assert client.get("/admin/rulebook/requirement/").status_code == 200
+    assert client.get("/admin/rulebook/requirement/add/").status_code == 403
