@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
@@ -450,7 +450,8 @@ def test_the_bench_worker_measures_the_county(built):
     )}  # fmt: skip
     assert not [f for f in figures.values() if "error" in f]
     year = figures[("compliance_county_year_seconds", None)]
-    assert year["queries"] <= 10 and year["target"] == 1.0 and year["units"] >= 30
+    assert year["queries"] <= 10 and year["units"] >= 30
+    assert year["target"] == (0.5 if connection.vendor == "postgresql" else 1.0)
     for page, role in (
         ("meeting_list", "branch_secretary"),
         ("compliance_board", "county_officer"),
