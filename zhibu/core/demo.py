@@ -85,11 +85,21 @@ class DemoAccount:
 
 
 ACCOUNTS = (
-    DemoAccount("demo_committee", "示范镇党委 组织委员", "全镇各党组织和党员，组织设置提醒"),
-    DemoAccount("demo_secretary", "第一党支部 书记", "本支部花名册和党员档案，可登记、修改、转接"),
-    DemoAccount("demo_member", "第一党支部 正式党员", "本人档案、待办、本支部书记（手机界面）"),
+    DemoAccount(
+        "demo_committee", "示范镇党委 组织委员", "全镇各党组织和党员，组织设置提醒，制度落实看板"
+    ),
+    DemoAccount(
+        "demo_secretary",
+        "第一党支部 书记",
+        "本支部花名册和党员档案，可登记、修改、转接；本支部会议，含今天的党课（签到二维码、记录）",
+    ),
+    DemoAccount(
+        "demo_member",
+        "第一党支部 正式党员",
+        "本人档案、待办、组织生活：近期会议和待补学（手机界面）",
+    ),
     DemoAccount("demo_other", "第二党支部 正式党员", "本人档案（看不到第一党支部的任何人）"),
-    DemoAccount("demo_activist", "第一党支部 入党积极分子", "只有本人档案"),
+    DemoAccount("demo_activist", "第一党支部 入党积极分子", "只有本人档案和列席过的会议"),
 )
 
 RETIRED_FROM = (
