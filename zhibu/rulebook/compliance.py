@@ -13,14 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import (
-    Count,
-    Exists,
-    Max,
-    OuterRef,
-    Q,
-    Subquery,
-)
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
