@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 from django.db import connections
@@ -505,7 +506,7 @@ def compute(
                 elif len(columns) == 1:
                     n = held.get(columns[0], 0)
                 else:
-                    n = sum([held.get(c, 0) for c in columns])
+                    n = sum(map(held.get, columns, repeat(0)))
                 status = rules.period_status(
                     held=n, min_count=min_count, period_end=end, range_end=horizon, today=today
                 )
