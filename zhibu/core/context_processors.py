@@ -37,6 +37,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
                 {"label": "党员", "url": members_url, "icon": "users",
                  "active": path.startswith(members_url) or record}
             )  # fmt: skip
+            nav.append(
+                _item(
+                    request, "制度落实", reverse("rulebook:compliance", args=[target.code]), "check"
+                )
+            )
             if target.kind == "branch":
                 meetings_url = reverse("meetings:branch", args=[target.code])
                 in_meeting = path.startswith("/meetings/") and path[10:11].isdigit()

@@ -39,6 +39,7 @@ from zhibu.members.models import (
     TransferState,
 )
 from zhibu.orgs.models import Organization, OrgKind, Position, subtree_q
+from zhibu.rulebook.compliance import member_life
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -137,6 +138,7 @@ def _detail_context(request: Request, member: Member) -> dict[str, object]:
         .order_by("-started_on"),
         "transfers": member.transfers.select_related("from_org", "to_org"),
         "pending_transfer": member.transfers.pending().select_related("to_org").first(),
+        "life": member_life(member) if member.is_party_member and member.is_current else None,
         "events": member.events.all(),
         "account": User.objects.filter(member=member).first(),
         "today": today,
