@@ -316,9 +316,10 @@ def demo_exists() -> bool:
 
 
 class _Builder:
-    def __init__(self, seed: int, today: dt.date) -> None:
+    def __init__(self, seed: int, today: dt.date, meetings: bool = True) -> None:
         self.rng = random.Random(seed)  # noqa: S311 (made-up people, not secrets)
         self.today = today
+        self.meetings = meetings
         self.people = data.People(self.rng, data.TOWN_REGIONS)
         self.orgs: dict[str, Organization] = {}
         self.members: dict[str, list[Member]] = {}  # branch code → members in creation order
@@ -504,7 +505,8 @@ class _Builder:
         self.positions(plans)
         self.history(plans)
         self.accounts()
-        _Life(self, plans).build()
+        if self.meetings:
+            _Life(self, plans).build()
 
     def history(self, plans: dict[str, BranchPlan]) -> None:
         """What happened before today: 转正, a new 发展对象, transfers in and out."""
@@ -1093,12 +1095,18 @@ class _Life:
                 leave_decide(actor=u.actor, attendance=row, approve=approve)
 
 
-def build_demo(*, seed: int = SEED, today: dt.date | None = None) -> DemoResult:
-    """Build the township demo, or do nothing when it is already there."""
+def build_demo(
+    *, seed: int = SEED, today: dt.date | None = None, meetings: bool = True
+) -> DemoResult:
+    """Build the township demo, or do nothing when it is already there.
+
+    ``meetings=False`` leaves out the year of 三会一课 (most of the build time): browser tests
+    that only need the people and the tree use it.
+    """
     refuse_in_production()
     if demo_exists():
         return DemoResult(created=False)
-    builder = _Builder(seed, today or timezone.localdate())
+    builder = _Builder(seed, today or timezone.localdate(), meetings)
     with transaction.atomic():
         builder.build()
     return DemoResult(created=True, counts=builder.counts)

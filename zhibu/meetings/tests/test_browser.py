@@ -30,7 +30,7 @@ def _meeting_now(kind: str = "theme_day", title: str = "11月主题党日") -> M
 def test_it_lets_a_member_sign_in_on_a_phone(
     transactional_db: Any, browser: Any, live_server: Any, test_output: Path
 ) -> None:
-    build_demo()
+    build_demo(meetings=False)
     meeting = _meeting_now()
     page = new_page(browser, PHONE)
     login(page, live_server.url, "demo_member")
@@ -53,7 +53,7 @@ def test_it_lets_a_member_sign_in_on_a_phone(
 def test_it_lets_a_secretary_record_the_minutes(
     transactional_db: Any, browser: Any, live_server: Any, test_output: Path
 ) -> None:
-    build_demo()
+    build_demo(meetings=False)
     meeting = _meeting_now("branch_assembly", "讨论接收预备党员")
     page = new_page(browser, DESKTOP)
     login(page, live_server.url, "demo_secretary")

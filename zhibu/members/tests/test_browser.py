@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo(transactional_db: Any) -> None:
-    build_demo()
+    build_demo(meetings=False)
 
 
 def test_it_serves_a_member_on_a_360px_phone(

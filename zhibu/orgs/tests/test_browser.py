@@ -21,7 +21,7 @@ def test_it_lets_the_committee_walk_the_tree(
     test_output: Path,
     viewport: dict[str, int],
 ) -> None:
-    build_demo()
+    build_demo(meetings=False)
     size = "360" if viewport is PHONE else "desktop"
     page = new_page(browser, viewport)
     login(page, live_server.url, "demo_committee")

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_it_refuses_a_broken_template_on_the_page(
     transactional_db: Any, browser: Any, live_server: Any, test_output: Path, tmp_path: Path
 ) -> None:
-    build_demo()
+    build_demo(meetings=False)
     branch = Member.objects.get(user__username="demo_secretary").branch
     url = f"{live_server.url}/reports/org/{branch.code}/templates/"
     page = new_page(browser, DESKTOP)
