@@ -9,7 +9,9 @@ last participation per member) and Python only walks the aggregates. The rules t
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
@@ -19,6 +21,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from zhibu.core.models import AuditChainHead
 from zhibu.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus
 from zhibu.members.models import Member
 from zhibu.orgs.models import COMMITTEE_ROLES, Organization, OrgKind, Position, subtree_q
@@ -67,7 +70,9 @@ class PeriodResult:
     min_count: int
     held: int  # meetings held in the period
     status: str  # ok · due · missing
-    meetings: list[MeetingRef] = field(default_factory=list)  # filled by ``attach_meetings``
+    # Filled by ``attach_meetings`` for the one unit a page drills into; an empty tuple until
+    # then, so a county's 75,000 periods do not each allocate a list.
+    meetings: Sequence[MeetingRef] = ()
 
     @property
     def label(self) -> str:
@@ -318,6 +323,15 @@ class Result:
         return [k for k in KIND_ORDER if k in seen]
 
     def branch_rows(self) -> list[BranchRow]:
+        """One row per branch with its groups (remembered: callers copy before sorting)."""
+        cached = self.__dict__.get("_branch_rows")
+        if cached is not None:
+            return list(cached)
+        rows = self._branch_rows()
+        self.__dict__["_branch_rows"] = rows
+        return list(rows)
+
+    def _branch_rows(self) -> list[BranchRow]:
         groups: dict[int | None, list[UnitResult]] = defaultdict(list)
         for u in self.units:
             if u.is_group:
@@ -333,6 +347,12 @@ class Result:
 
     def by_month(self) -> list[MonthRow]:
         """Requirement periods by the month they end in (later ones in the range's last month)."""
+        cached = self.__dict__.get("_by_month")
+        if cached is None:
+            cached = self.__dict__["_by_month"] = self._by_month()
+        return cached
+
+    def _by_month(self) -> list[MonthRow]:
         months = {
             n: MonthRow(f"{y}-{m:02d}")
             for n in rules.month_span(self.date_from, self.date_to)
@@ -426,8 +446,9 @@ class _Line:
 
     kind: str
     applies_to: str
-    # period, minimum count, version id, last day, the columns of _held_counts it spans
-    items: list[tuple[rules.Period, int, int, dt.date, range]]
+    # period, minimum count, version id, last day, the columns of _held_counts it spans, and
+    # the status it has when too few were held (due or missing: the same for every unit)
+    items: list[tuple[rules.Period, int, int, dt.date, range, str]]
 
 
 def compute(
@@ -465,9 +486,15 @@ def compute(
         | {p.end + one for *_, plan in plans for p, _ in plan}
     ) or [date_from, date_to + one]
     column = {day: i for i, day in enumerate(bounds)}
+    horizon = min(date_to, today)
+    short = {  # rules.period_status for a period where too few were held
+        p.end: rules.period_status(held=0, min_count=1, period_end=p.end, range_end=horizon, today=today)
+        for *_, plan in plans for p, _ in plan
+    }  # fmt: skip
     lines = [
         _Line(kind, applies_to, [(p, v.min_count, v.id, p.end,
-                                  range(column[p.start], column[p.end + one])) for p, v in plan])
+                                  range(column[p.start], column[p.end + one]), short[p.end])
+                                 for p, v in plan])
         for kind, applies_to, plan in plans
     ]  # fmt: skip
     meeting_q, member_q = _scope_filters(org)
@@ -481,7 +508,6 @@ def compute(
     )  # fmt: skip
     counts = _held_counts(meeting_q, bounds)
     positions = _committee_positions(org, bounds[0], bounds[-1])
-    horizon = min(date_to, today)
 
     units = []
     for pk, code, name, kind, path, parent_id, parent_code, founded, closed in unit_rows:
@@ -494,7 +520,7 @@ def compute(
             held = mine.get(line.kind)
             committee = line.applies_to == rules.BRANCH_WITH_COMMITTEE
             periods, used = [], {}
-            for period, min_count, version_id, end, columns in line.items:
+            for period, min_count, version_id, end, columns, too_few in line.items:
                 if (founded is not None and founded > end) or (
                     closed is not None and end >= closed
                 ):
@@ -507,9 +533,8 @@ def compute(
                     n = held.get(columns[0], 0)
                 else:
                     n = sum(map(held.get, columns, repeat(0)))
-                status = rules.period_status(
-                    held=n, min_count=min_count, period_end=end, range_end=horizon, today=today
-                )
+                # rules.period_status, with the "too few" half worked out once per period above
+                status = rules.OK if n >= min_count else too_few
                 periods.append(PeriodResult(period, min_count, n, status))
                 used[version_id] = versions[version_id]
             if periods:
@@ -524,6 +549,37 @@ def compute(
     members = flagged_members(member_q, horizon)
     party = Member.objects.current().party_members().filter(member_q).count()
     return Result(org, date_from, date_to, today, horizon, units, members, party)
+
+
+_remembered: OrderedDict[tuple[Any, ...], Result] = OrderedDict()
+_remembered_lock = threading.Lock()
+REMEMBER = 4  # results kept per process: a few boards being paged, sorted and filtered
+
+
+def compute_cached(
+    org: Organization, date_from: dt.date, date_to: dt.date, today: dt.date | None = None
+) -> Result:
+    """``compute``, remembered in this process until anything is written.
+
+    Every write goes through a service that appends to the audit chain, so the chain head's
+    sequence number is a version of the whole database: one cheap query tells whether a result
+    computed earlier is still true. A county board (0.5 s to compute) then pages, sorts and
+    filters without computing again.
+    """
+    today = today or timezone.localdate()
+    head = AuditChainHead.objects.filter(pk=1).values_list("seq", flat=True).first()
+    key = (org.pk, org.path, date_from, date_to, today, head)
+    with _remembered_lock:
+        hit = _remembered.get(key)
+        if hit is not None:
+            _remembered.move_to_end(key)
+            return hit
+    result = compute(org, date_from, date_to, today)
+    with _remembered_lock:
+        _remembered[key] = result
+        while len(_remembered) > REMEMBER:
+            _remembered.popitem(last=False)
+    return result
 
 
 def _held_counts(meeting_q: Q, bounds: list[dt.date]) -> dict[int, dict[str, dict[int, int]]]:

@@ -72,7 +72,7 @@ def board(request: Request, code: str) -> HttpResponse:
     today = timezone.localdate()
     form = forms.RangeForm(request.GET or None, today=today)
     chosen = form.range()
-    result = compliance.compute(org, chosen.date_from, chosen.date_to, today)
+    result = compliance.compute_cached(org, chosen.date_from, chosen.date_to, today)
     context: dict[str, Any] = {
         "org": org, "form": form, "range": chosen, "result": result, "life": rules.LIFE,
         "kind_labels": compliance.SHORT_LABELS, "today": today,
