@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -91,16 +92,21 @@ def member_list(request: Request, code: str) -> HttpResponse:
         qs = qs.filter(category=filters["category"])
     if filters.get("group"):
         qs = qs.filter(group_id=filters["group"])
+    order: tuple[Any, ...] = ("name", "pk")
     if filters.get("q"):
         qs = qs.filter(name__contains=filters["q"].strip())
+        # Not the name index's order: PostgreSQL would walk the index and discard tens of
+        # thousands of non-matching names; an expression makes it filter first, then sort the
+        # few thousand matches (33 ms → 10 ms for a common surname over a county).
+        order = (Lower("name"), "pk")
     # Sort and slice the keys only, then load the page's rows: sorting a county's 40,000 full
     # rows (encrypted fields included) in SQLite's temporary B-tree cost ~45 ms a page.
-    keys = qs.order_by("name", "pk").values_list("pk", flat=True)
+    keys = qs.order_by(*order).values_list("pk", flat=True)
     page = Paginator(keys, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    members = list(
-        Member.objects.filter(pk__in=list(page))
-        .select_related("branch", "group")
-        .order_by("name", "pk")
+    position = {pk: i for i, pk in enumerate(page)}
+    members = sorted(
+        Member.objects.filter(pk__in=list(position)).select_related("branch", "group"),
+        key=lambda m: position[m.pk],
     )
     groups = (
         Organization.objects.current().filter(parent=org, kind=OrgKind.GROUP).order_by("code")
