@@ -18,8 +18,8 @@ from zhibu.core.models import AuditEvent
 from zhibu.members import rules as member_rules
 from zhibu.members.models import Category, Member
 from zhibu.orgs import queries
-from zhibu.rulebook.compliance import due_next
 from zhibu.orgs.models import Organization, Position, Role, subtree_q
+from zhibu.rulebook.compliance import due_next
 
 SW_VERSION = "v1"  # bump when the offline page or the CSS it uses changes
 
@@ -39,14 +39,17 @@ def home(request: Request) -> HttpResponse:
         recent = list(AuditEvent.objects.filter(organization__in=subtree).order_by("-seq")[:8])
         if role == "branch":
             health = queries.branch_health([org], today)[0]
-            context = {
-                "org": org,
-                "health": health,
-                "recent": recent,
-                "categories": Category.choices,
-                "due_next": due_next(org, today),
-            }
-            return render(request, "core/home_branch.html", context)
+            return render(
+                request,
+                "core/home_branch.html",
+                {
+                    "org": org,
+                    "health": health,
+                    "recent": recent,
+                    "categories": Category.choices,
+                    "due_next": due_next(org, today),
+                },
+            )
         summary = queries.subtree_summary(org, today)
         return render(
             request,

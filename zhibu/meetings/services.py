@@ -582,7 +582,10 @@ def attendance_mark(
     _attendance_editable(meeting)
     if meeting.starts_at - rules.SIGN_IN_OPENS_BEFORE > timezone.now():
         raise ValidationError({"meeting": "会议还没有开始，不能登记出席情况"})
-    rows = {a.pk: a for a in meeting.attendances.select_for_update(of=("self",)).select_related("member")}
+    rows = {
+        a.pk: a
+        for a in meeting.attendances.select_for_update(of=("self",)).select_related("member")
+    }
     written = set(written)
     changes: dict[str, list[Any]] = {}
     now = timezone.now()
