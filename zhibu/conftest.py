@@ -44,6 +44,30 @@ def _fast_and_isolated(settings: Any, tmp_path: Path) -> None:
     compliance._remembered.clear()
 
 
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """After a transactional test has flushed the database (its fixtures are torn down by
+    now), put back what the data migrations seeded, whatever test this worker runs next."""
+    result = yield
+    # With no next item the session is over and the test database is already gone.
+    if nextitem is not None and _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        from zhibu.testing import restore_seeded_rows
+
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_seeded_rows()
+    return result
+
+
 @dataclass
 class Cast:
     committee: Organization

@@ -45,3 +45,21 @@ def member_values(**overrides: Any) -> dict[str, Any]:
     }
     values.update(overrides)
     return values
+
+
+def restore_seeded_rows() -> None:
+    """Put back the rows the data migrations seed (the rulebook's default requirements).
+
+    A transactional test (the browser tests, live_server) ends by flushing every table, and a
+    flush takes the migrations' rows with it; tests that run later on the same database expect
+    them. The audit chain head needs nothing: the audit log copes with a flushed database.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    from zhibu.rulebook.models import Requirement
+
+    if not Requirement.objects.exists():
+        fill = importlib.import_module("zhibu.rulebook.migrations.0002_fill_requirements").fill
+        fill(apps, None)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Iterable
 from typing import Any
 
-from django.apps import apps
 from django.utils import timezone
 
 from zhibu.meetings import rules as meeting_rules
@@ -23,15 +21,12 @@ from zhibu.members.services import member_create
 from zhibu.orgs.models import Organization
 from zhibu.orgs.services import position_assign
 from zhibu.rulebook.models import Requirement
-from zhibu.testing import member_values
+from zhibu.testing import member_values, restore_seeded_rows
 
 
 def seeded() -> list[Requirement]:
-    """The requirements the data migration seeds. A transactional test (the browser tests)
-    empties every table when it ends, so later tests on that database seed them again."""
-    if not Requirement.objects.exists():
-        fill = importlib.import_module("zhibu.rulebook.migrations.0002_fill_requirements").fill
-        fill(apps, None)
+    """The requirements the data migration seeds (put back if a flush took them)."""
+    restore_seeded_rows()
     return list(Requirement.objects.order_by("pk"))
 
 
