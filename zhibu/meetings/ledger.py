@@ -623,7 +623,12 @@ def match_people(
 
 
 def attendance_snapshot(
-    kind: str, entries: Sequence[Entry], names: Mapping[int, str]
+    kind: str,
+    entries: Sequence[Entry],
+    names: Mapping[int, str],
+    *,
+    host: int | None = None,
+    recorder: int | None = None,
 ) -> dict[str, Any]:
     """The attendance as the minutes freeze it, from the entries before they are written.
 
@@ -636,43 +641,20 @@ def attendance_snapshot(
     def name(e: Entry) -> str:
         return names[e.member_id] if e.member_id is not None else e.guest_name
 
-    attendees = [e for e in entries if e.role == AttendanceRole.ATTENDEE]
-    by_status = {s: [e for e in attendees if e.status == s] for s in STATUS_BY_COLUMN.values()}
-    present = by_status[AttendanceStatus.PRESENT]
-    voters = [e for e in attendees if e.voting]
-    voting_present = sum(1 for e in voters if e.status == AttendanceStatus.PRESENT)
-    summary: dict[str, Any] = {
-        "expected": len(attendees),
-        "present": len(present),
-        "leave": len(by_status[AttendanceStatus.LEAVE]),
-        "absent": len(by_status[AttendanceStatus.ABSENT]),
-        "present_names": [name(e) for e in present],
-        "leave_names": [
-            {"name": name(e), "reason": e.leave_reason} for e in by_status[AttendanceStatus.LEAVE]
-        ],
-        "absent_names": [name(e) for e in by_status[AttendanceStatus.ABSENT]],
-        "observers": [
-            {
-                "name": name(e),
-                "title": e.guest_title,
-                "present": e.status == AttendanceStatus.PRESENT,
-            }
-            for e in entries
-            if e.role == AttendanceRole.OBSERVER
-        ],
-        "voting_expected": len(voters),
-        "voting_present": voting_present,
-        "written": 0,
-        "excluded": [],
-    }
-    if kind == rules.BRANCH_ASSEMBLY:
-        summary["quorum"] = rules.assembly_quorum(
-            voting_expected=len(voters), voting_present=voting_present
-        )
-    elif kind == rules.COMMITTEE_MEETING:
-        summary["quorum"] = rules.committee_quorum(
-            committee_members=len(attendees), present=len(present)
-        )
+    lines = [
+        rules.Line(
+            name=name(e),
+            status=e.status,
+            observer=e.role == AttendanceRole.OBSERVER,
+            voting=e.voting,
+            leave_reason=e.leave_reason,
+            title=e.guest_title,
+        )  # fmt: skip
+        for e in entries
+    ]
+    summary = rules.attendance_snapshot(kind, lines)
+    summary["host"] = names.get(host, "") if host else ""
+    summary["recorder"] = names.get(recorder, "") if recorder else ""
     return summary
 
 
@@ -904,7 +886,9 @@ def _ledger_write(
                 # A leave written in the minutes was granted.
                 leave_state=LeaveState.APPROVED if e.status == AttendanceStatus.LEAVE else "",
                 # As minutes_confirm sets it: everyone present took part that day.
-                participated_on=v["date"] if e.status == AttendanceStatus.PRESENT else None,
+                participated_on=v["date"]
+                if e.status == AttendanceStatus.PRESENT and e.role == AttendanceRole.ATTENDEE
+                else None,
             )
             for m, v in zip(meetings, clean, strict=True)
             for e in v["entries"]
@@ -915,7 +899,9 @@ def _ledger_write(
     minutes = []
     events = []
     for m, v in zip(meetings, clean, strict=True):
-        summary = attendance_snapshot(m.kind, v["entries"], names)
+        summary = attendance_snapshot(
+            m.kind, v["entries"], names, host=v["host"], recorder=v["recorder"]
+        )
         minutes.append(
             Minutes(
                 meeting=m,

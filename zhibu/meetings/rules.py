@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 BRANCH_ASSEMBLY = "branch_assembly"
 COMMITTEE_MEETING = "committee_meeting"
@@ -77,9 +78,49 @@ def expected(kind: str, people: Iterable[Person], *, group_id: int | None = None
     return [p.id for p in people if p.category in PARTY and attends(p)]
 
 
-def has_vote(category: str) -> bool:
-    """有表决权: 正式党员 only; not 预备党员 (党章 第七条)."""
-    return category == "full"
+def has_vote(category: str, *, suspended: bool = False) -> bool:
+    """有表决权: 正式党员 only; not 预备党员 (党章 第七条), not a member under 留党察看
+    (``suspended``; 党章 第四十条: 留党察看期间没有表决权、选举权和被选举权)."""
+    return category == "full" and not suspended
+
+
+PRESENT, LEAVE, ABSENT = "present", "leave", "absent"
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One expected attendee (应到) as the counting rules see them; observers are never seats."""
+
+    status: str  # present, leave or absent
+    voting: bool = False  # 有表决权 on the meeting date
+    excluded: bool = False  # an approved exclusion from 应到会有表决权
+    written: bool = False  # sent a written opinion before the meeting
+
+
+@dataclass(frozen=True)
+class Tally:
+    expected: int
+    present: int
+    leave: int
+    absent: int
+    voting_expected: int  # 应到会有表决权: voting seats without an approved exclusion
+    voting_present: int
+    written: int  # written opinions of voting members who were not there
+
+
+def tally(seats: Iterable[Seat]) -> Tally:
+    """应到/实到/请假/缺席 and the voting figures of RULES.md §3 from the attendance rows."""
+    seats = list(seats)
+    voters = [s for s in seats if s.voting and not s.excluded]
+    return Tally(
+        expected=len(seats),
+        present=sum(1 for s in seats if s.status == PRESENT),
+        leave=sum(1 for s in seats if s.status == LEAVE),
+        absent=sum(1 for s in seats if s.status == ABSENT),
+        voting_expected=len(voters),
+        voting_present=sum(1 for s in voters if s.status == PRESENT),
+        written=sum(1 for s in voters if s.written and s.status != PRESENT),
+    )
 
 
 def assembly_quorum(*, voting_expected: int, voting_present: int) -> bool:
@@ -92,6 +133,15 @@ def committee_quorum(*, committee_members: int, present: int) -> bool:
     return committee_members > 0 and present * 2 > committee_members
 
 
+def quorum(kind: str, t: Tally) -> bool | None:
+    """Whether a meeting of ``kind`` could decide anything; None for kinds that do not vote."""
+    if kind == BRANCH_ASSEMBLY:
+        return assembly_quorum(voting_expected=t.voting_expected, voting_present=t.voting_present)
+    if kind == COMMITTEE_MEETING:
+        return committee_quorum(committee_members=t.expected, present=t.present)
+    return None
+
+
 def resolution_passes(*, yes: int, voting_expected: int) -> bool:
     """A resolution passes with yes > half of the voting members who SHOULD attend.
 
@@ -101,16 +151,112 @@ def resolution_passes(*, yes: int, voting_expected: int) -> bool:
     return voting_expected > 0 and yes * 2 > voting_expected
 
 
+def resolution_outcome(kind: str, t: Tally, *, yes: int) -> bool | None:
+    """Passed or not, for the kinds that vote: never without a quorum, then yes > half of those
+    who should attend with a vote (党员大会) or of the committee (支委会)."""
+    met = quorum(kind, t)
+    if met is None:
+        return None
+    base = t.voting_expected if kind == BRANCH_ASSEMBLY else t.expected
+    return met and resolution_passes(yes=yes, voting_expected=base)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of a meeting's attendance as the minutes freeze it (plain values)."""
+
+    name: str
+    status: str
+    observer: bool = False
+    voting: bool = False
+    excluded: str = ""  # the approved exclusion's reason, as shown
+    approval: str = ""
+    written: bool = False
+    leave_reason: str = ""
+    title: str = ""  # an observer's 职务/身份 and 事由
+
+    @property
+    def seat(self) -> Seat:
+        return Seat(
+            status=self.status, voting=self.voting, excluded=bool(self.excluded),
+            written=self.written,
+        )  # fmt: skip
+
+
+def attendance_snapshot(kind: str, lines: Iterable[Line]) -> dict[str, Any]:
+    """应到/实到/请假/缺席 counts and names, observers, the voting figures and the quorum: what
+    a meeting's page shows and what confirmed minutes keep, whatever wrote the rows."""
+    lines = list(lines)
+    attendees = [x for x in lines if not x.observer]
+    t = tally(x.seat for x in attendees)
+    out: dict[str, Any] = {
+        "expected": t.expected,
+        "present": t.present,
+        "leave": t.leave,
+        "absent": t.absent,
+        "present_names": [x.name for x in attendees if x.status == PRESENT],
+        "leave_names": [
+            {"name": x.name, "reason": x.leave_reason} for x in attendees if x.status == LEAVE
+        ],
+        "absent_names": [x.name for x in attendees if x.status == ABSENT],
+        "observers": [
+            {"name": x.name, "title": x.title, "present": x.status == PRESENT}
+            for x in lines
+            if x.observer
+        ],
+        "voting_expected": t.voting_expected,
+        "voting_present": t.voting_present,
+        "written": t.written,
+        "excluded": [
+            {"name": x.name, "reason": x.excluded, "approval": x.approval}
+            for x in attendees
+            if x.excluded
+        ],
+    }
+    met = quorum(kind, t)
+    if met is not None:
+        out["quorum"] = met
+    return out
+
+
+def tally_of(snapshot: Mapping[str, Any]) -> Tally:
+    """The figures of a snapshot, back as a Tally."""
+
+    def n(key: str) -> int:
+        return int(snapshot.get(key) or 0)
+
+    return Tally(
+        expected=n("expected"), present=n("present"), leave=n("leave"), absent=n("absent"),
+        voting_expected=n("voting_expected"), voting_present=n("voting_present"),
+        written=n("written"),
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class VoteCheck:
     ok: bool
     problem: str = ""
 
 
-def check_votes(*, yes: int, no: int, abstain: int, written: int, voting_present: int) -> VoteCheck:
-    """The counts a recorder enters must be possible: nobody votes twice, no negative counts."""
+def check_votes(
+    *,
+    yes: int,
+    no: int,
+    abstain: int,
+    written: int,
+    voting_present: int,
+    written_recorded: int,
+) -> VoteCheck:
+    """The counts a recorder enters must be possible: nobody votes twice, no negative counts,
+    and no more written opinions than the attendance records as sent before the meeting."""
     if min(yes, no, abstain, written) < 0:
         return VoteCheck(False, "票数不能为负数")
+    if written > written_recorded:
+        return VoteCheck(
+            False,
+            f"书面意见 {written} 份，多于出席登记中记录的会前书面表决意见 {written_recorded} 份"
+            "（请先在出席登记中勾选）",
+        )
     if written > yes + no + abstain:
         return VoteCheck(False, "书面意见数不能多于总票数")
     if yes + no + abstain > voting_present + written:
@@ -179,3 +325,18 @@ def monthly_dates(*, start: dt.date, day: int, months: int) -> list[dt.date]:
 # The "5" of a 主题党日 "5+X" (FORMS.md: they vary by county; the branch edits its own).
 DEFAULT_THEME_DAY_ITEMS = ("集中学习", "重温入党誓词", "交纳党费", "民主议事", "志愿服务")
 FIRST_TOPIC = "第一议题：学习习近平总书记最新重要讲话和重要指示批示精神"
+
+
+def five_plus_x(fixed: Iterable[str], typed: Iterable[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """A 主题党日's agenda: the branch's fixed items (the "5") and what was typed (the "X").
+
+    Nothing typed → the 第一议题 and the five. Otherwise a typed 第一议题 comes first, then any
+    fixed item the typed list lacks (in the branch's order), then the typed items as typed.
+    """
+    typed = list(typed)
+    if not typed:
+        return [(FIRST_TOPIC, True), *[(t, False) for t in fixed]]
+    firsts = [item for item in typed if item[1]]
+    rest = [item for item in typed if not item[1]]
+    have = {title for title, _ in rest}
+    return [*firsts, *[(t, False) for t in fixed if t not in have], *rest]

@@ -162,12 +162,13 @@ def _agenda_for(
     branch: Organization, kind: str, agenda: Sequence[tuple[str, bool]] | None
 ) -> list[tuple[str, bool]]:
     items = [(t.strip(), bool(first)) for t, first in (agenda or []) if t and t.strip()]
-    if items or kind != rules.THEME_DAY:
+    if kind != rules.THEME_DAY:
         return items
-    # A 主题党日 starts from the branch's "5" of its "5+X"; the branch adds its X.
+    # A 主题党日 is the branch's "5" of its "5+X" plus what is typed (the X): the five are
+    # kept when missing from what was typed, in their order, after a 第一议题 if there is one.
     settings_row = BranchSettings.objects.filter(branch=branch).first()
     fixed = settings_row.items if settings_row else list(rules.DEFAULT_THEME_DAY_ITEMS)
-    return [(rules.FIRST_TOPIC, True), *[(t, False) for t in fixed]]
+    return rules.five_plus_x(fixed, items)
 
 
 def _invitees(meeting: Meeting) -> list[User]:
@@ -754,54 +755,26 @@ def makeup_complete(
 
 
 def attendance_summary(meeting: Meeting) -> dict[str, Any]:
-    """应到/实到/请假/缺席 counts and names, the voting figures and the quorum (RULES.md §3)."""
+    """应到/实到/请假/缺席 counts and names, the voting figures and the quorum (RULES.md §3),
+    with the host and recorder: what the minutes freeze when they are confirmed."""
     rows = list(meeting.attendances.select_related("member").order_by("pk"))
-    attendees = [a for a in rows if a.role == AttendanceRole.ATTENDEE]
-    present = [a for a in attendees if a.status == AttendanceStatus.PRESENT]
-    leave = [a for a in attendees if a.status == AttendanceStatus.LEAVE]
-    absent = [a for a in attendees if a.status == AttendanceStatus.ABSENT]
-    voters = [a for a in attendees if a.counts_for_vote]
-    voting_present = sum(1 for a in voters if a.status == AttendanceStatus.PRESENT)
-    summary: dict[str, Any] = {
-        "expected": len(attendees),
-        "present": len(present),
-        "leave": len(leave),
-        "absent": len(absent),
-        "present_names": [a.name for a in present],
-        "leave_names": [{"name": a.name, "reason": a.leave_reason} for a in leave],
-        "absent_names": [a.name for a in absent],
-        "observers": [
-            {
-                "name": a.name,
-                "title": a.guest_title,
-                "present": a.status == AttendanceStatus.PRESENT,
-            }
-            for a in rows
-            if a.role == AttendanceRole.OBSERVER
-        ],
-        "voting_expected": len(voters),
-        "voting_present": voting_present,
-        "written": sum(
-            1 for a in voters if a.written_opinion and a.status != AttendanceStatus.PRESENT
-        ),
-        "excluded": [
-            {
-                "name": a.name,
-                "reason": a.get_excluded_reason_display(),
-                "approval": a.excluded_approval,
-            }
-            for a in attendees
-            if a.excluded_reason
-        ],
-    }
-    if meeting.kind == rules.BRANCH_ASSEMBLY:
-        summary["quorum"] = rules.assembly_quorum(
-            voting_expected=len(voters), voting_present=voting_present
-        )
-    elif meeting.kind == rules.COMMITTEE_MEETING:
-        summary["quorum"] = rules.committee_quorum(
-            committee_members=len(attendees), present=len(present)
-        )
+    lines = [
+        rules.Line(
+            name=a.name,
+            status=a.status,
+            observer=a.role == AttendanceRole.OBSERVER,
+            voting=a.voting,
+            excluded=a.get_excluded_reason_display() if a.excluded_reason else "",
+            approval=a.excluded_approval,
+            written=a.written_opinion,
+            leave_reason=a.leave_reason,
+            title=a.guest_title,
+        )  # fmt: skip
+        for a in rows
+    ]
+    summary = rules.attendance_snapshot(meeting.kind, lines)
+    summary["host"] = meeting.host.name if meeting.host_id and meeting.host else ""
+    summary["recorder"] = meeting.recorder.name if meeting.recorder_id and meeting.recorder else ""
     return summary
 
 
@@ -825,9 +798,10 @@ def _clean_content(
             )
         except (TypeError, ValueError):
             raise ValidationError({"resolutions": f"第{n}项决议的票数应为整数"}) from None
+        t = rules.tally_of(summary)
         check = rules.check_votes(
-            yes=yes, no=no, abstain=abstain, written=written,
-            voting_present=summary["voting_present"] if meeting.is_assembly else summary["present"],
+            yes=yes, no=no, abstain=abstain, written=written, written_recorded=t.written,
+            voting_present=t.voting_present if meeting.is_assembly else t.present,
         )  # fmt: skip
         if not check.ok:
             raise ValidationError({"resolutions": f"第{n}项决议：{check.problem}"})
@@ -837,15 +811,12 @@ def _clean_content(
             "no": no,
             "abstain": abstain,
             "written": written,
+            "owner": str(r.get("owner", "")).strip()[:100],
+            "due": str(r.get("due", "")).strip()[:100],
         }
-        if meeting.is_assembly:
-            resolution["passed"] = rules.resolution_passes(
-                yes=yes, voting_expected=summary["voting_expected"]
-            )
-        elif meeting.kind == rules.COMMITTEE_MEETING:
-            resolution["passed"] = rules.resolution_passes(
-                yes=yes, voting_expected=summary["expected"]
-            )
+        passed = rules.resolution_outcome(meeting.kind, t, yes=yes)
+        if passed is not None:
+            resolution["passed"] = passed
         resolutions.append(resolution)
     return {
         "items": items,
@@ -902,10 +873,14 @@ def minutes_confirm(*, actor: User | None, meeting: Meeting) -> Minutes:
     meeting.status = MeetingStatus.HELD
     meeting.save(update_fields=["status"])
     day = meeting.date
-    meeting.attendances.filter(status=AttendanceStatus.PRESENT).update(participated_on=day)
-    meeting.attendances.exclude(status=AttendanceStatus.PRESENT).filter(
-        made_up_on__isnull=True
-    ).update(participated_on=None)
+    # Only those expected take part in the sense of the six-month rule: an observer (列席)
+    # attends someone else's organizational life.
+    expected = meeting.attendances.filter(role=AttendanceRole.ATTENDEE)
+    expected.filter(status=AttendanceStatus.PRESENT).update(participated_on=day)
+    expected.exclude(status=AttendanceStatus.PRESENT).filter(made_up_on__isnull=True).update(
+        participated_on=None
+    )
+    meeting.attendances.filter(role=AttendanceRole.OBSERVER).update(participated_on=None)
     audit.record(
         actor, "minutes.confirm", meeting, organization=meeting.branch,
         changes={

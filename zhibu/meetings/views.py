@@ -401,9 +401,14 @@ def _posted_content(request: Request) -> dict[str, Any]:
         }
         for i, t in enumerate(post.getlist("item-title"))
     ]
+
+    def nth(key: str, i: int, default: str) -> str:
+        values = post.getlist(f"res-{key}")
+        return values[i] if i < len(values) else default
+
     resolutions = [
-        {"text": text, **{k: post.getlist(f"res-{k}")[i] if i < len(post.getlist(f"res-{k}")) else "0"
-                          for k in ("yes", "no", "abstain", "written")}}
+        {"text": text, **{k: nth(k, i, "0") for k in ("yes", "no", "abstain", "written")},
+         "owner": nth("owner", i, ""), "due": nth("due", i, "")}
         for i, text in enumerate(post.getlist("res-text"))
     ]  # fmt: skip
     return {"items": items, "resolutions": resolutions, "summary": post.get("summary", "")}
@@ -445,7 +450,10 @@ def minutes_correct(request: Request, pk: int) -> HttpResponse:
 def minutes_version(request: Request, pk: int, version: int) -> HttpResponse:
     meeting = get_meeting_or_404(request.user, pk)
     request.current_org = meeting.branch
-    row = meeting.minutes.exclude(state=MinutesState.DRAFT).filter(version=version).first()
+    versions = meeting.minutes.exclude(state=MinutesState.DRAFT).select_related(
+        "confirmed_by__member"
+    )
+    row = versions.filter(version=version).first()
     if row is None:
         return redirect("meetings:detail", pk=meeting.pk)
     return render(

@@ -116,12 +116,178 @@ def test_it_is_monotone_in_yes_votes(yes: int, expected: int) -> None:
 def test_it_checks_the_vote_counts(
     yes: int, no: int, abstain: int, written: int, present: int, ok: bool
 ) -> None:
-    assert (
-        rules.check_votes(
-            yes=yes, no=no, abstain=abstain, written=written, voting_present=present
-        ).ok
-        is ok
+    check = rules.check_votes(
+        yes=yes, no=no, abstain=abstain, written=written, voting_present=present,
+        written_recorded=2,
+    )  # fmt: skip
+    assert check.ok is ok
+
+
+@pytest.mark.parametrize(("written", "recorded", "ok"), [(0, 0, True), (1, 1, True), (2, 1, False)])
+def test_it_accepts_no_more_written_opinions_than_the_attendance_records(
+    written: int, recorded: int, ok: bool
+) -> None:
+    check = rules.check_votes(
+        yes=3 + written, no=0, abstain=0, written=written, voting_present=3,
+        written_recorded=recorded,
+    )  # fmt: skip
+    assert check.ok is ok
+    if not ok:
+        assert "出席登记" in check.problem
+
+
+P, L, A = rules.PRESENT, rules.LEAVE, rules.ABSENT
+
+
+def seats(
+    full_present: int = 0,
+    full_away: int = 0,
+    probationary_present: int = 0,
+    excluded: int = 0,
+    written: int = 0,
+) -> list[rules.Seat]:
+    """Voting members present and away, probationary members present, voting members with an
+    approved exclusion (away), and away voting members who sent a written opinion."""
+    return (
+        [rules.Seat(P, voting=True)] * full_present
+        + [rules.Seat(A, voting=True)] * full_away
+        + [rules.Seat(P, voting=False)] * probationary_present
+        + [rules.Seat(A, voting=True, excluded=True)] * excluded
+        + [rules.Seat(L, voting=True, written=True)] * written
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "voting_expected", "voting_present", "quorum"),
+    [
+        ({"full_present": 5, "full_away": 5}, 10, 5, False),  # exactly half: not enough
+        ({"full_present": 6, "full_away": 4}, 10, 6, True),
+        # probationary members present fill the room but not the quorum
+        ({"full_present": 5, "full_away": 5, "probationary_present": 4}, 10, 5, False),
+        # two approved exclusions take the base from 10 to 8: 5 of 8 is over half
+        ({"full_present": 5, "full_away": 3, "excluded": 2}, 8, 5, True),
+        # a written opinion is a vote, not a presence: it never makes the quorum
+        ({"full_present": 5, "full_away": 3, "written": 2}, 10, 5, False),
+        ({}, 0, 0, False),
+    ],
+)
+def test_it_counts_the_assembly_quorum_over_those_who_should_attend_with_a_vote(
+    args: dict[str, int], voting_expected: int, voting_present: int, quorum: bool
+) -> None:
+    t = rules.tally(seats(**args))
+    assert (t.voting_expected, t.voting_present) == (voting_expected, voting_present)
+    assert rules.quorum(rules.BRANCH_ASSEMBLY, t) is quorum
+
+
+@pytest.mark.parametrize(
+    ("args", "yes", "passed"),
+    [
+        ({"full_present": 6, "full_away": 4}, 5, False),  # 5 of 10 who should attend
+        ({"full_present": 6, "full_away": 4}, 6, True),
+        # written opinions count as votes: 5 present + 1 written = 6 of 10
+        ({"full_present": 6, "full_away": 2, "written": 2}, 6, True),
+        # an exclusion lowers the base: 5 yes of 8
+        ({"full_present": 6, "full_away": 2, "excluded": 2}, 5, True),
+        # without a quorum nothing passes, whatever the count
+        ({"full_present": 5, "full_away": 5}, 10, False),
+    ],
+)
+def test_it_passes_a_resolution_only_with_a_quorum_and_a_majority_of_all_voters(
+    args: dict[str, int], yes: int, passed: bool
+) -> None:
+    assert rules.resolution_outcome(rules.BRANCH_ASSEMBLY, rules.tally(seats(**args)), yes=yes) is (
+        passed
+    )
+
+
+def test_it_decides_a_committee_meeting_by_the_whole_committee() -> None:
+    five = [rules.Seat(P, voting=True)] * 3 + [rules.Seat(A, voting=True)] * 2
+    t = rules.tally(five)
+    assert rules.quorum(rules.COMMITTEE_MEETING, t)
+    assert not rules.resolution_outcome(rules.COMMITTEE_MEETING, t, yes=2)
+    assert rules.resolution_outcome(rules.COMMITTEE_MEETING, t, yes=3)
+    two_of_five = rules.tally([rules.Seat(P)] * 2 + [rules.Seat(A)] * 3)
+    assert not rules.quorum(rules.COMMITTEE_MEETING, two_of_five)
+
+
+@pytest.mark.parametrize("kind", ["theme_day", "lecture", "group_meeting", "life_meeting"])
+def test_it_has_no_quorum_or_outcome_for_kinds_that_do_not_vote(kind: str) -> None:
+    t = rules.tally(seats(full_present=3))
+    assert rules.quorum(kind, t) is None
+    assert rules.resolution_outcome(kind, t, yes=3) is None
+
+
+@given(
+    present=st.integers(0, 60),
+    away=st.integers(0, 60),
+    probationary=st.integers(0, 20),
+    excluded=st.integers(0, 5),
+    written=st.integers(0, 10),
+    yes=st.integers(0, 80),
+)
+def test_it_follows_the_definitions_for_any_attendance(
+    present: int, away: int, probationary: int, excluded: int, written: int, yes: int
+) -> None:
+    t = rules.tally(seats(present, away, probationary, excluded, written))
+    should = present + away + written  # voting members without an approved exclusion
+    assert t.voting_expected == should and t.voting_present == present
+    assert t.expected == present + away + probationary + excluded + written
+    assert t.written == written
+    assert rules.quorum(rules.BRANCH_ASSEMBLY, t) is (should > 0 and 2 * present > should)
+    outcome = rules.resolution_outcome(rules.BRANCH_ASSEMBLY, t, yes=yes)
+    assert outcome is (should > 0 and 2 * present > should and 2 * yes > should)
+
+
+def test_it_keeps_the_attendance_snapshot_in_step_with_the_tally() -> None:
+    lines = [
+        rules.Line("甲", P, voting=True),
+        rules.Line("乙", L, voting=True, written=True, leave_reason="出差"),
+        rules.Line("丙", A, voting=True, excluded="因病无法表达意志", approval="县委组织部批复"),
+        rules.Line("丁", P, voting=False),
+        rules.Line("戊", P, observer=True, title="入党积极分子"),
+    ]
+    snap = rules.attendance_snapshot(rules.BRANCH_ASSEMBLY, lines)
+    assert (snap["expected"], snap["present"], snap["leave"], snap["absent"]) == (4, 2, 1, 1)
+    assert snap["present_names"] == ["甲", "丁"] and snap["absent_names"] == ["丙"]
+    assert snap["leave_names"] == [{"name": "乙", "reason": "出差"}]
+    assert snap["observers"] == [{"name": "戊", "title": "入党积极分子", "present": True}]
+    assert (snap["voting_expected"], snap["voting_present"], snap["written"]) == (2, 1, 1)
+    assert snap["excluded"][0]["approval"] == "县委组织部批复"
+    assert snap["quorum"] is False  # 1 of 2 is not over half
+    assert rules.tally_of(snap) == rules.tally(line.seat for line in lines if not line.observer)
+
+
+FIVE = ("集中学习", "重温入党誓词", "交纳党费", "民主议事", "志愿服务")
+
+
+@pytest.mark.parametrize(
+    ("typed", "agenda"),
+    [
+        ([], [rules.FIRST_TOPIC, *FIVE]),
+        ([("参观红色教育基地", False)], [*FIVE, "参观红色教育基地"]),
+        (
+            [("第一议题：学习讲话", True), ("交纳党费", False), ("义务植树", False)],
+            [
+                "第一议题：学习讲话",
+                "集中学习",
+                "重温入党誓词",
+                "民主议事",
+                "志愿服务",
+                "交纳党费",
+                "义务植树",
+            ],
+        ),  # fmt: skip
+        ([(t, False) for t in reversed(FIVE)], list(reversed(FIVE))),
+    ],
+)
+def test_it_keeps_the_five_fixed_items_of_a_theme_day(
+    typed: list[tuple[str, bool]], agenda: list[str]
+) -> None:
+    assert [t for t, _ in rules.five_plus_x(FIVE, typed)] == agenda
+
+
+def test_it_never_gives_a_vote_under_party_probation() -> None:
+    assert rules.has_vote("full") and not rules.has_vote("full", suspended=True)
 
 
 START = dt.datetime(2026, 11, 10, 15, 0, tzinfo=dt.UTC)

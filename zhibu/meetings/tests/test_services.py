@@ -207,6 +207,64 @@ def test_it_refuses_impossible_vote_counts(cast: Cast) -> None:
         services.minutes_save(actor=None, meeting=meeting, content=content)
 
 
+def test_it_refuses_written_opinions_the_attendance_does_not_record(cast: Cast) -> None:
+    meeting = plan(cast, "branch_assembly")  # 石书记, 梅党员, 裴同志 vote
+    rows = {a.name: a for a in meeting.attendances.select_related("member")}
+    services.attendance_mark(
+        actor=None, meeting=meeting,
+        marks={rows["石书记"].pk: "present", rows["梅党员"].pk: "present"},
+    )  # fmt: skip
+    made_up = {"items": [{"title": "x", "content": "y"}],
+               "resolutions": [{"text": "事项", "yes": 3, "no": 0, "abstain": 0, "written": 1}]}  # fmt: skip
+    with pytest.raises(ValidationError, match="多于出席登记中记录的会前书面表决意见 0 份"):
+        services.minutes_save(actor=None, meeting=meeting, content=made_up)
+    # Once the recorder ticks 裴同志's written opinion, the same count is accepted.
+    services.attendance_mark(
+        actor=None, meeting=meeting, marks={rows["裴同志"].pk: "absent"},
+        written=[rows["裴同志"].pk],
+    )  # fmt: skip
+    draft = services.minutes_save(actor=None, meeting=meeting, content=made_up)
+    assert draft.content["resolutions"][0]["passed"] is True
+
+
+def test_it_passes_nothing_without_a_quorum(cast: Cast) -> None:
+    meeting = plan(cast, "branch_assembly")  # 3 voting members, only 石书记 there
+    content = {"items": [{"title": "讨论", "content": "讨论了"}],
+               "resolutions": [{"text": "事项", "yes": 1, "no": 0, "abstain": 0, "written": 0,
+                                "owner": "组织委员", "due": "2026年12月31日前"}]}  # fmt: skip
+    held = hold(cast, meeting, present=["石书记"], content=content)
+    minutes = held.minutes.get(state=MinutesState.CONFIRMED)
+    assert minutes.attendance["quorum"] is False
+    resolution = minutes.content["resolutions"][0]
+    assert resolution["passed"] is False
+    assert (resolution["owner"], resolution["due"]) == ("组织委员", "2026年12月31日前")
+
+
+def test_it_counts_only_those_expected_for_the_six_month_rule(cast: Cast) -> None:
+    meeting = plan(cast, "branch_assembly")
+    other = cast.other.member  # of 第二党支部, sitting in
+    services.observer_add(actor=None, meeting=meeting, member=other, guest_title="兄弟支部党员")
+    held = hold(cast, meeting, present=["石书记", "梅党员", other.name])
+    rows = {a.name: a for a in held.attendances.select_related("member")}
+    assert rows["梅党员"].participated_on == held.date
+    assert rows[other.name].status == "present" and rows[other.name].participated_on is None
+
+
+def test_it_keeps_the_fixed_five_when_the_secretary_types_the_x(cast: Cast) -> None:
+    meeting = plan(cast, "theme_day", agenda=[("参观红色教育基地", False)])
+    agenda = list(meeting.agenda.values_list("title", flat=True))
+    assert agenda == [*rules.DEFAULT_THEME_DAY_ITEMS, "参观红色教育基地"]
+
+
+def test_it_freezes_host_recorder_and_names_into_each_version(cast: Cast) -> None:
+    secretary = cast.secretary.member
+    meeting = plan(cast, "branch_assembly", host=secretary, recorder=cast.peer)
+    held = hold(cast, meeting, present=["石书记", "梅党员"])
+    frozen = held.minutes.get(version=1).attendance
+    assert (frozen["host"], frozen["recorder"]) == ("石书记", "裴同志")
+    assert frozen["absent_names"] == ["裴同志"] and frozen["quorum"] is True
+
+
 def test_it_locks_confirmed_minutes_and_keeps_every_version(cast: Cast) -> None:
     meeting = hold(cast, plan(cast), present=["石书记", "梅党员"])
     assert meeting.status == "held"
