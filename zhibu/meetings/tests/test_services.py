@@ -243,6 +243,7 @@ def test_it_passes_nothing_without_a_quorum(cast: Cast) -> None:
 def test_it_counts_only_those_expected_for_the_six_month_rule(cast: Cast) -> None:
     meeting = plan(cast, "branch_assembly")
     other = cast.other.member  # of 第二党支部, sitting in
+    assert other is not None
     services.observer_add(actor=None, meeting=meeting, member=other, guest_title="兄弟支部党员")
     held = hold(cast, meeting, present=["石书记", "梅党员", other.name])
     rows = {a.name: a for a in held.attendances.select_related("member")}
