@@ -328,7 +328,10 @@ def meeting_book() -> bytes:
     row = votes.add_row()
     _cell(row.cells[0], "{{ r.number }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     _cell(
-        row.cells[1], "{{ r.text }}{% if r.written %}（含书面意见 {{ r.written }} 份）{% endif %}"
+        row.cells[1],
+        "{{ r.text }}{% if r.written %}（含书面意见 {{ r.written }} 份）{% endif %}"
+        "{% if r.owner %}；责任人：{{ r.owner }}{% endif %}"
+        "{% if r.due %}；完成时限：{{ r.due }}{% endif %}",
     )
     for cell, key in zip(row.cells[2:5], ("yes", "no", "abstain"), strict=True):
         _cell(cell, f"{{{{ r.{key} }}}}", align=WD_ALIGN_PARAGRAPH.CENTER)

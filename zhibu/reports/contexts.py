@@ -141,6 +141,8 @@ def _meeting_record(
             "no": r.get("no", 0),
             "abstain": r.get("abstain", 0),
             "written": r.get("written", 0),
+            "owner": r.get("owner", ""),
+            "due": r.get("due", ""),
             "result": rules.result_text(r.get("passed")),
         }
         for n, r in enumerate(content.get("resolutions", []), start=1)

@@ -266,6 +266,8 @@ MEETING_BOOK = Document(
                         Field("no", "反对票", 1),
                         Field("abstain", "弃权票", 1),
                         Field("written", "其中书面意见", 0),
+                        Field("owner", "责任人", "组织委员"),
+                        Field("due", "完成时限", "2026年12月31日前"),
                         Field("result", "表决结果（通过/未通过；不计票的会议为空）", "通过"),
                     ),
                 ),

@@ -28,7 +28,16 @@ CONTENT = {
         },
         {"title": "讨论村集体经济发展", "content": "大家一致同意发展特色种植。"},
     ],
-    "resolutions": [{"text": "同意成立特色种植合作社", "yes": 2, "no": 0, "abstain": 0}],
+    "resolutions": [
+        {
+            "text": "同意成立特色种植合作社",
+            "yes": 2,
+            "no": 0,
+            "abstain": 0,
+            "owner": "石书记",
+            "due": "2026年6月底前",
+        }
+    ],  # fmt: skip
     "summary": "会议要求各位党员带头学、带头干。",
 }
 

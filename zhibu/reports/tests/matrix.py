@@ -26,3 +26,16 @@ ROWS: dict[str, Row] = {
     "reports:template_upload": (b1_book, POST_ONLY),
     "reports:template_retire": (b1_book, POST_ONLY),
 }
+
+# An empty POST: the upload without a file is refused with the reasons on the page (400);
+# retiring when there is nothing to retire is a message back on the templates page.
+POST_ROWS: dict[str, Row] = {
+    "reports:template_upload": (
+        b1_book,
+        BRANCH_MGMT | {"secretary": 400, "committee_officer": 400},
+    ),
+    "reports:template_retire": (
+        b1_book,
+        BRANCH_MGMT | {"secretary": 302, "committee_officer": 302},
+    ),
+}

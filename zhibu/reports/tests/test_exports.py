@@ -60,7 +60,8 @@ def test_it_writes_the_meeting_book_from_the_confirmed_minutes(cast: Cast, clien
     assert "梅党员发言：要把学习成果转化为工作实效。" in lines
     assert "表决情况：应到会有表决权的党员 3 人，实到会有表决权的党员 2 人。" in lines
     assert "到会有表决权的党员超过应到会有表决权党员的半数，符合规定人数。" in lines
-    assert "同意成立特色种植合作社" in lines and "通过" in lines
+    assert "同意成立特色种植合作社；责任人：石书记；完成时限：2026年6月底前" in lines
+    assert "通过" in lines
     assert "会议要求各位党员带头学、带头干。" in lines
     assert any(line.startswith("记录人签字") and "主持人签字" in line for line in lines)
     assert "尚未确认的更正" not in text
