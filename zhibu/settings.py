@@ -226,6 +226,9 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 ROSTER_IMPORT_MAX_BYTES = env_int("ZHIBU_IMPORT_MAX_MB", 20) * 1024 * 1024
+# RULES.md §3: excluding someone from 应到会有表决权 (too ill, abroad > 6 months, …) needs the
+# higher committee's approval and is a setting, off by default.
+VOTING_EXCLUSIONS = env_bool("ZHIBU_VOTING_EXCLUSIONS", False)
 
 EMAIL_BACKEND = os.environ.get(
     "ZHIBU_EMAIL_BACKEND",

@@ -707,6 +707,12 @@ def voting_exclusion_set(
     _attendance_editable(row.meeting)
     if row.meeting.kind != rules.BRANCH_ASSEMBLY or not row.voting:
         raise ValidationError({"reason": "只有党员大会上有表决权的党员才涉及此项"})
+    if reason and not settings.VOTING_EXCLUSIONS:
+        raise ValidationError(
+            {
+                "reason": "本系统未启用“不计入应到会有表决权”（设置 ZHIBU_VOTING_EXCLUSIONS，默认关闭）"
+            }
+        )
     if reason and reason not in rules.EXCLUSION_REASONS:
         raise ValidationError({"reason": "原因不正确"})
     if reason and not approval.strip():

@@ -269,6 +269,7 @@ def attendance(request: Request, pk: int) -> HttpResponse:
         "summary": services.attendance_summary(meeting),
         "pending": [a for a in rows if a.leave_state == LeaveState.REQUESTED],
         "manage": can_manage(scope_for(request.user), meeting),
+        "exclusions": settings.VOTING_EXCLUSIONS,
         "observer_form": forms.ObserverForm(meeting=meeting),
     }  # fmt: skip
     return render(request, "meetings/attendance.html", context)

@@ -183,7 +183,17 @@ def test_it_computes_quorum_and_resolutions_for_an_assembly(cast: Cast) -> None:
     assert [r["passed"] for r in minutes.content["resolutions"]] == [True, False]
 
 
-def test_it_excludes_an_approved_absentee_from_the_voting_count(cast: Cast) -> None:
+def test_it_refuses_exclusions_unless_the_setting_allows_them(cast: Cast, settings: Any) -> None:
+    settings.VOTING_EXCLUSIONS = False
+    peer = plan(cast, "branch_assembly").attendances.get(member=cast.peer)
+    with pytest.raises(ValidationError, match="未启用"):
+        services.voting_exclusion_set(actor=None, attendance=peer, reason="ill", approval="批复")
+    peer.refresh_from_db()
+    assert peer.excluded_reason == "" and peer.counts_for_vote
+
+
+def test_it_excludes_an_approved_absentee_from_the_voting_count(cast: Cast, settings: Any) -> None:
+    settings.VOTING_EXCLUSIONS = True
     meeting = plan(cast, "branch_assembly")
     peer = meeting.attendances.get(member=cast.peer)
     with pytest.raises(ValidationError, match="请填写上级党组织的批准文件"):
