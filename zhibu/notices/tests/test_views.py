@@ -14,7 +14,7 @@ from zhibu.core.models import AuditEvent
 from zhibu.meetings.calendar import token_hash
 from zhibu.meetings.models import CalendarFeed
 from zhibu.notices.models import Notice
-from zhibu.notices.services import notify
+from zhibu.notices.services import calendar_feed_issue, calendar_feed_revoke, notify
 
 LIST = "/notices/"
 
@@ -162,3 +162,14 @@ def test_it_refuses_a_wrong_method_on_opening_a_notice(cast: Cast, client_as: An
     notice = Notice.objects.get(user=cast.member)
     response = client_as("member").post(reverse("notices:open", args=[notice.pk]))
     assert response.status_code == 405
+
+
+def test_it_serves_a_live_feed_as_text_calendar_and_a_revoked_one_as_404(cast: Cast) -> None:
+    token = calendar_feed_issue(actor=cast.member, user=cast.member)
+    url = reverse("notices:calendar_feed", args=[token])
+    live = Client().get(url)
+    assert live.status_code == 200
+    assert live["Content-Type"] == "text/calendar; charset=utf-8"
+    assert live.content.startswith(b"BEGIN:VCALENDAR")
+    calendar_feed_revoke(actor=cast.member, user=cast.member)
+    assert Client().get(url).status_code == 404
