@@ -997,6 +997,8 @@ class _Life:
             "voting_present": voting_present,
             "written": 0,
             "excluded": [],
+            "host": u.names.get(p.host or 0, "") if p.host else "",
+            "recorder": u.names.get(u.recorder or 0, "") if u.recorder else "",
         }
         if p.kind == meeting_rules.BRANCH_ASSEMBLY:
             snapshot["quorum"] = meeting_rules.assembly_quorum(
@@ -1038,7 +1040,7 @@ class _Life:
             yes = max(0, vp - p.pk % 2)
             resolutions.append({"text": data.ASSEMBLY_RESOLUTIONS[0], "yes": yes, "no": 0,
                                 "abstain": vp - yes, "written": 0,
-                                "passed": meeting_rules.resolution_passes(yes=yes, voting_expected=ve)})  # fmt: skip
+                                "passed": bool(snapshot.get("quorum")) and meeting_rules.resolution_passes(yes=yes, voting_expected=ve)})  # fmt: skip
         content = {"items": items, "resolutions": resolutions,
                    "summary": data.SUMMARIES[p.pk % len(data.SUMMARIES)]}  # fmt: skip
         return (p.pk, 1, MinutesState.CONFIRMED.value, "", _json(content), _json(snapshot), None,

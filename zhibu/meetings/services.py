@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,7 +40,16 @@ from zhibu.meetings.models import (
     MinutesState,
     SignMethod,
 )
-from zhibu.members.models import Member
+from zhibu.members import rules as member_rules
+from zhibu.members.models import (
+    EventKind,
+    Member,
+    MemberEvent,
+    Status,
+    Transfer,
+    TransferDirection,
+    TransferState,
+)
 from zhibu.notices.services import notify
 from zhibu.orgs.models import COMMITTEE_ROLES, Organization, OrgKind, Position
 
@@ -54,8 +65,35 @@ ATTACHMENT_TYPES = {
 
 
 def people_on(branch: Organization, on: dt.date) -> list[rules.Person]:
-    """The branch's current roster as the attendance rules see it on ``on`` (two queries)."""
-    members = Member.objects.current().filter(branch=branch, in_branch_since__lte=on)
+    """The branch's roster as it stood on ``on``, as the attendance rules see it (three
+    queries): who was in the branch that day (those who have since died, left or transferred
+    out included, those who came later not), in the category they had that day, and who sat on
+    its committee then."""
+    later_gone = Q(status=Status.ACTIVE) | Q(status_changed_on__gt=on)
+    here = Q(branch=branch, in_branch_since__lte=on) & later_gone
+    moved_on = (
+        Transfer.objects.filter(
+            direction=TransferDirection.OUT, from_org=branch, state=TransferState.COMPLETED
+        )
+        .annotate(left_on=Coalesce("decided_on", "on"))
+        .filter(left_on__gt=on)
+        .values("member_id")
+    )
+    came_after = Transfer.objects.filter(
+        direction=TransferDirection.IN, to_org=branch, on__gt=on
+    ).values("member_id")
+    members = list(
+        Member.objects.filter(here | (Q(pk__in=moved_on) & ~Q(pk__in=came_after))).only(
+            "pk", "category", "group_id", "branch_id"
+        )
+    )
+    changes: dict[int, list[tuple[dt.date, str, str]]] = {}
+    for member_id, day, was, became in (
+        MemberEvent.objects.filter(member__in=[m.pk for m in members], kind=EventKind.CATEGORY)
+        .order_by("on", "pk")
+        .values_list("member_id", "on", "from_value", "to_value")
+    ):
+        changes.setdefault(member_id, []).append((day, was, became))
     committee = set(
         Position.objects.active(on)
         .filter(organization=branch, role__in=COMMITTEE_ROLES)
@@ -63,9 +101,12 @@ def people_on(branch: Organization, on: dt.date) -> list[rules.Person]:
     )
     return [
         rules.Person(
-            id=m.pk, category=m.category, group_id=m.group_id, on_committee=m.pk in committee
+            id=m.pk,
+            category=member_rules.category_on(m.category, changes.get(m.pk, []), on),
+            group_id=m.group_id if m.branch_id == branch.pk else None,
+            on_committee=m.pk in committee,
         )
-        for m in members.only("pk", "category", "group_id")
+        for m in members
     ]
 
 
@@ -77,8 +118,9 @@ def _expected_rows(meeting: Meeting) -> dict[int, bool]:
 
 
 def _sync_attendance(meeting: Meeting) -> tuple[int, int]:
-    """Add the newly expected, drop those no longer expected who have not signed in or asked
-    for leave. Returns (added, removed)."""
+    """Bring the list in step with the roster on the meeting's date: add the newly expected,
+    correct who has a vote, drop those no longer expected who have not signed in or asked for
+    leave. Returns (added, removed)."""
     wanted = _expected_rows(meeting)
     rows = {a.member_id: a for a in meeting.attendances.filter(member__isnull=False)}
     added = [
@@ -87,10 +129,15 @@ def _sync_attendance(meeting: Meeting) -> tuple[int, int]:
         if mid not in rows
     ]
     Attendance.objects.bulk_create(added)
-    promote = [a for mid, a in rows.items() if mid in wanted and a.role == AttendanceRole.OBSERVER]
-    for a in promote:  # an observer who is now expected counts from now on
-        a.role, a.voting = AttendanceRole.ATTENDEE, wanted[a.member_id or 0]
-        a.save(update_fields=["role", "voting"])
+    for mid, a in rows.items():
+        if mid not in wanted:
+            continue
+        if a.role == AttendanceRole.OBSERVER:  # an observer who is now expected counts
+            a.role, a.voting = AttendanceRole.ATTENDEE, wanted[mid]
+            a.save(update_fields=["role", "voting"])
+        elif a.voting != wanted[mid]:  # e.g. 转正 recorded after the meeting was planned
+            a.voting = wanted[mid]
+            a.save(update_fields=["voting"])
     gone = [
         a.pk
         for mid, a in rows.items()
@@ -98,12 +145,24 @@ def _sync_attendance(meeting: Meeting) -> tuple[int, int]:
         and a.role == AttendanceRole.ATTENDEE
         and a.signed_at is None
         and not a.leave_state
+        and a.made_up_on is None
     ]
     Attendance.objects.filter(pk__in=gone).delete()
     return len(added), len(gone)
 
 
-# --- planning -------------------------------------------------------------------------------
+def attendance_refresh(*, branch: Organization) -> int:
+    """After a roster change (someone joins, leaves, transfers, changes category): bring the
+    lists of the branch's meetings still ahead in step. Part of the roster service's own
+    transaction and audit event. Returns how many meetings changed."""
+    changed = 0
+    upcoming = Meeting.objects.filter(
+        branch=branch, status=MeetingStatus.PLANNED, ends_at__gte=timezone.now()
+    ).select_related("branch")
+    for meeting in upcoming:
+        added, removed = _sync_attendance(meeting)
+        changed += bool(added or removed)
+    return changed
 
 
 def _check_member(branch: Organization, member: Member | None, field: str, label: str) -> None:
@@ -866,6 +925,9 @@ def minutes_confirm(*, actor: User | None, meeting: Meeting) -> Minutes:
         raise ValidationError({"content": "会议还没有开始，不能确认会议记录"})
     if not draft.content.get("items") and not draft.content.get("summary"):
         raise ValidationError({"content": "会议记录还是空的：请至少记录一个议题的内容"})
+    # The list as the roster stood on the day: someone who joined or was confirmed (转正)
+    # since the meeting was planned is counted as the rules say.
+    _sync_attendance(meeting)
     summary = attendance_summary(meeting)
     # Re-check the counts against the attendance as it now stands.
     draft.content = _clean_content(meeting, draft.content, summary)

@@ -42,6 +42,18 @@ class RuleError(ValueError):
     """A value breaks a rule; the message is Chinese and says what to fix."""
 
 
+def category_on(current: str, changes: list[tuple[dt.date, str, str]], day: dt.date) -> str:
+    """A person's category on ``day`` from the dated changes (on, from, to), oldest first.
+
+    The last change made on or before ``day`` says it; before the first change it was that
+    change's "from"; with no changes it is the category now.
+    """
+    before = [to for on, _frm, to in changes if on <= day]
+    if before:
+        return before[-1]
+    return changes[0][1] if changes else current
+
+
 def id_check_digit(first17: str) -> str:
     """The GB 11643-1999 check character for the first 17 digits."""
     total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))

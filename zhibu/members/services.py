@@ -134,6 +134,15 @@ def _apply(member: Member, v: Mapping[str, Any], groups: Mapping[str, Organizati
     member.is_retired = bool(v.get("is_retired"))
 
 
+def _lists_refresh(*branches: Organization | None) -> None:
+    """Keep the lists of the branches' meetings still ahead in step with the roster (the
+    meetings app owns them; imported here to keep the apps' imports one way)."""
+    from zhibu.meetings.services import attendance_refresh
+
+    for branch in {b.pk: b for b in branches if b is not None}.values():
+        attendance_refresh(branch=branch)
+
+
 @transaction.atomic
 def member_create(*, actor: User | None, branch: Organization, values: Mapping[str, Any]) -> Member:
     """Register a person on a branch's roster (new to the system: not a transfer)."""
@@ -156,6 +165,7 @@ def member_create(*, actor: User | None, branch: Organization, values: Mapping[s
         organization=branch,
         changes=audit.created(member.audit_values()),
     )
+    _lists_refresh(branch)
     return member
 
 
@@ -180,6 +190,7 @@ def member_update(*, actor: User | None, member: Member, values: Mapping[str, An
     changes = audit.diff(before, member.audit_values())
     if changes:
         audit.record(actor, "member.update", member, organization=member.branch, changes=changes)
+    _lists_refresh(member.branch)
     return member
 
 
@@ -233,6 +244,7 @@ def member_category_change(
             "note": [None, note],
         },
     )
+    _lists_refresh(member.branch)
     return member
 
 
@@ -288,6 +300,7 @@ def member_status_change(
             **left,
         },
     )
+    _lists_refresh(member.branch)
     return member
 
 
@@ -344,6 +357,8 @@ def member_transfer_out(
         member.save(update_fields=["status", "status_changed_on"])
         changes.update(_leave(actor, member, on))
     audit.record(actor, "member.transfer_out", member, organization=member.branch, changes=changes)
+    if to_org is None:
+        _lists_refresh(member.branch)
     return transfer
 
 
@@ -398,6 +413,7 @@ def member_transfer_accept(*, actor: User | None, transfer: Transfer, on: dt.dat
             "positions_ended": [None, left],
         },
     )
+    _lists_refresh(old_branch, member.branch)
     return member
 
 
@@ -513,6 +529,7 @@ def member_transfer_in(
         }
     )
     audit.record(actor, "member.transfer_in", member, organization=branch, changes=changes)
+    _lists_refresh(branch)
     return member
 
 
@@ -677,6 +694,7 @@ def _roster_write(
         )
     )
     audit.record_many(actor, events)
+    _lists_refresh(branch)
     result.written = True
 
 

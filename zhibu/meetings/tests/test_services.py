@@ -15,7 +15,12 @@ from zhibu.core.models import AuditEvent
 from zhibu.meetings import rules, services
 from zhibu.meetings.models import Attendance, Meeting, MinutesState
 from zhibu.meetings.tests.conftest import hold, plan
-from zhibu.members.services import member_create
+from zhibu.members.services import (
+    member_category_change,
+    member_create,
+    member_status_change,
+    member_transfer_out,
+)
 from zhibu.notices.models import Notice
 from zhibu.orgs.services import position_assign
 from zhibu.testing import member_values
@@ -387,3 +392,56 @@ def test_it_audits_every_step(cast: Cast) -> None:
     )
     assert {"meeting.plan", "attendance.mark", "minutes.save", "minutes.confirm"} <= verbs
     assert Attendance.objects.filter(meeting=meeting).exists()
+
+
+def _probationary(cast: Cast, name: str, joined: dt.date) -> Any:
+    return member_create(
+        actor=None, branch=cast.branch,
+        values=member_values(name=name, category="probationary", joined_on=joined,
+                             in_branch_since=joined),
+    )  # fmt: skip
+
+
+def test_it_keeps_a_planned_list_in_step_with_the_roster(cast: Cast) -> None:
+    today = timezone.localdate()
+    ahead = plan(cast, "branch_assembly", start=timezone.now() + dt.timedelta(days=3))
+    newcomer = member_create(actor=None, branch=cast.branch, values=member_values(name="新党员"))
+    assert "新党员" in names(ahead, voting=True)
+    probationer = _probationary(cast, "卜预备", today - dt.timedelta(days=400))
+    assert "卜预备" in names(ahead) and "卜预备" not in names(ahead, voting=True)
+    member_category_change(actor=None, member=probationer, to="full", on=today)
+    assert "卜预备" in names(ahead, voting=True)  # 转正 recorded after planning: now votes
+    member_status_change(actor=None, member=newcomer, to="deceased", on=today)
+    assert "新党员" not in names(ahead)
+
+
+def test_it_lists_a_past_meeting_as_the_roster_stood_that_day(cast: Cast) -> None:
+    today = timezone.localdate()
+    probationer = _probationary(cast, "卜预备", today - dt.timedelta(days=400))
+    member_category_change(
+        actor=None, member=probationer, to="full", on=today - dt.timedelta(days=10)
+    )
+    member_transfer_out(
+        actor=None, member=cast.peer, on=today - dt.timedelta(days=5), to_name="外县某支部"
+    )
+    earlier = plan(cast, "branch_assembly", start=timezone.now() - dt.timedelta(days=20))
+    # 20 days ago 裴同志 was still here and 卜预备 had no vote yet.
+    assert {"裴同志", "卜预备"} <= names(earlier)
+    assert "卜预备" not in names(earlier, voting=True) and "裴同志" in names(earlier, voting=True)
+    later = plan(cast, "branch_assembly", start=timezone.now() - dt.timedelta(days=2))
+    assert "裴同志" not in names(later) and "卜预备" in names(later, voting=True)
+
+
+def test_it_counts_someone_who_joined_after_planning_when_the_minutes_are_confirmed(
+    cast: Cast,
+) -> None:
+    meeting = plan(cast, "branch_assembly", start=timezone.now() - dt.timedelta(hours=3))
+    member_create(
+        actor=None, branch=cast.branch,
+        values=member_values(name="迟登记", in_branch_since=timezone.localdate() - dt.timedelta(days=30)),
+    )  # fmt: skip
+    # The meeting is over, so the roster change left its list alone; confirming catches up.
+    assert "迟登记" not in names(meeting)
+    held = hold(cast, meeting, present=["石书记", "梅党员"])
+    frozen = held.minutes.get(version=1).attendance
+    assert "迟登记" in frozen["absent_names"] and frozen["expected"] == 4

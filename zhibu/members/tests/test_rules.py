@@ -231,3 +231,27 @@ def test_it_refuses_people_under_eighteen() -> None:
 def test_it_reports_every_problem_of_a_row_at_once() -> None:
     errors = check(**{"姓名": "", "手机号": "1", "转正日期": "2010-08-01"})
     assert {col for col, _ in errors} == {"姓名", "手机号", "转正日期"}
+
+
+CHANGES = [
+    (dt.date(2025, 3, 1), "activist", "probationary"),
+    (dt.date(2026, 3, 1), "probationary", "full"),
+]
+
+
+@pytest.mark.parametrize(
+    ("day", "category"),
+    [
+        (dt.date(2025, 2, 28), "activist"),
+        (dt.date(2025, 3, 1), "probationary"),  # the day of the vote counts
+        (dt.date(2026, 2, 28), "probationary"),
+        (dt.date(2026, 3, 1), "full"),
+        (dt.date(2027, 1, 1), "full"),
+    ],
+)
+def test_it_tells_the_category_on_a_day_from_the_changes(day: dt.date, category: str) -> None:
+    assert rules.category_on("full", CHANGES, day) == category
+
+
+def test_it_takes_the_category_now_without_changes() -> None:
+    assert rules.category_on("probationary", [], dt.date(2000, 1, 1)) == "probationary"
