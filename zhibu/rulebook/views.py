@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,15 +18,73 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zhibu.accounts.access import get_org_or_404, scope_for
 from zhibu.core.forms import add_service_errors
 from zhibu.core.http import Request
+from zhibu.meetings import rules as meeting_rules
+from zhibu.meetings.models import BranchSettings
+from zhibu.members.models import Category
+from zhibu.notices import rules as notice_rules
 from zhibu.orgs.models import OrgKind
 from zhibu.rulebook import compliance, forms, rules, services
 from zhibu.rulebook.models import Requirement
 
 MEMBERS_PAGE = 30
 
+# Sizes of a 党员大会 for the worked examples of the quorum and majority rules.
+EXAMPLE_ASSEMBLIES = (7, 10, 25, 50)
+
+
+def _assembly_minimums(n: int) -> dict[str, int]:
+    """For ``n`` voting members who should attend a 党员大会: the fewest present for a quorum
+    and the fewest yes-votes for a resolution, found by asking the rules themselves."""
+    mr = meeting_rules
+    return {
+        "expected": n,
+        "quorum": next(
+            k for k in range(n + 1) if mr.assembly_quorum(voting_expected=n, voting_present=k)
+        ),
+        "passes": next(k for k in range(n + 1) if mr.resolution_passes(yes=k, voting_expected=n)),
+    }
+
+
+def _handbook(today: dt.date) -> dict[str, Any]:
+    """The numbers the 制度与流程 pages quote, read from the code that applies them, so the
+    page and the checks cannot drift apart."""
+    mr = meeting_rules
+    # The case members get wrong: a majority of those present is not a majority of 应到.
+    expected, present, yes = 10, 6, 5
+    tally = mr.Tally(
+        expected=expected, present=present, leave=0, absent=expected - present,
+        voting_expected=expected, voting_present=present, written=0,
+    )  # fmt: skip
+    return {
+        "sign_in_minutes": int(mr.SIGN_IN_OPENS_BEFORE.total_seconds()) // 60,
+        "qr_rotate_seconds": mr.QR_ROTATE_SECONDS,
+        "qr_token_seconds": mr.QR_TOKEN_SECONDS,
+        "reminder_days": (notice_rules.meeting_reminder_day(today) - today).days,
+        "makeup_grace_days": notice_rules.MAKEUP_GRACE_DAYS,
+        "theme_day": BranchSettings._meta.get_field("theme_day").get_default(),
+        "theme_day_items": mr.DEFAULT_THEME_DAY_ITEMS,
+        "first_topic": mr.FIRST_TOPIC,
+        "whole_branch": [label for kind, label in mr.KIND_LABELS.items() if kind in mr.WHOLE_BRANCH],
+        "committee_meeting": mr.KIND_LABELS[mr.COMMITTEE_MEETING],
+        "group_meeting": mr.KIND_LABELS[mr.GROUP_MEETING],
+        "assembly": mr.KIND_LABELS[mr.BRANCH_ASSEMBLY],
+        "party": [c.label for c in Category if c in mr.PARTY],
+        "voting": [c.label for c in Category if mr.has_vote(c.value)],
+        "exclusions": list(mr.EXCLUSION_REASONS.values()),
+        "exclusions_enabled": settings.VOTING_EXCLUSIONS,
+        "sizes": [_assembly_minimums(n) for n in EXAMPLE_ASSEMBLIES],
+        "example": {
+            "expected": expected, "present": present, "yes": yes,
+            "quorum": mr.quorum(mr.BRANCH_ASSEMBLY, tally),
+            "passes": mr.resolution_outcome(mr.BRANCH_ASSEMBLY, tally, yes=yes),
+        },
+    }  # fmt: skip
+
 
 @require_GET
 def index(request: Request) -> HttpResponse:
+    """制度与流程: the requirements in force (data) and how each step of organizational life
+    is done, for members to read on a phone."""
     today = timezone.localdate()
     rows = sorted(
         Requirement.objects.all(),
@@ -37,6 +96,7 @@ def index(request: Request) -> HttpResponse:
         "past": [r for r in rows if r.effective_to is not None and r.effective_to < today],
         "life": rules.LIFE,
         "can_revise": request.user.is_superuser,
+        "handbook": _handbook(today),
     }
     return render(request, "rulebook/index.html", context)
 
