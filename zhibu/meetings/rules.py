@@ -59,6 +59,7 @@ class Person:
     category: str
     group_id: int | None = None
     on_committee: bool = False  # holds a 支部委员会 position (书记, 委员 …) that day
+    suspended: bool = False  # under 留党察看 that day: no vote
 
 
 def expected(kind: str, people: Iterable[Person], *, group_id: int | None = None) -> list[int]:

@@ -42,6 +42,8 @@ from zhibu.meetings.models import (
 )
 from zhibu.members import rules as member_rules
 from zhibu.members.models import (
+    NO_DISCIPLINE,
+    PARTY_PROBATION,
     EventKind,
     Member,
     MemberEvent,
@@ -84,16 +86,19 @@ def people_on(branch: Organization, on: dt.date) -> list[rules.Person]:
     ).values("member_id")
     members = list(
         Member.objects.filter(here | (Q(pk__in=moved_on) & ~Q(pk__in=came_after))).only(
-            "pk", "category", "group_id", "branch_id"
+            "pk", "category", "group_id", "branch_id", "party_probation"
         )
     )
-    changes: dict[int, list[tuple[dt.date, str, str]]] = {}
-    for member_id, day, was, became in (
-        MemberEvent.objects.filter(member__in=[m.pk for m in members], kind=EventKind.CATEGORY)
+    changes: dict[tuple[int, str], list[tuple[dt.date, str, str]]] = {}
+    for member_id, kind, day, was, became in (
+        MemberEvent.objects.filter(
+            member__in=[m.pk for m in members],
+            kind__in=[EventKind.CATEGORY, EventKind.DISCIPLINE],
+        )
         .order_by("on", "pk")
-        .values_list("member_id", "on", "from_value", "to_value")
+        .values_list("member_id", "kind", "on", "from_value", "to_value")
     ):
-        changes.setdefault(member_id, []).append((day, was, became))
+        changes.setdefault((member_id, kind), []).append((day, was, became))
     committee = set(
         Position.objects.active(on)
         .filter(organization=branch, role__in=COMMITTEE_ROLES)
@@ -102,7 +107,15 @@ def people_on(branch: Organization, on: dt.date) -> list[rules.Person]:
     return [
         rules.Person(
             id=m.pk,
-            category=member_rules.category_on(m.category, changes.get(m.pk, []), on),
+            category=member_rules.value_on(
+                m.category, changes.get((m.pk, EventKind.CATEGORY), []), on
+            ),
+            suspended=member_rules.value_on(
+                PARTY_PROBATION if m.party_probation else NO_DISCIPLINE,
+                changes.get((m.pk, EventKind.DISCIPLINE), []),
+                on,
+            )
+            == PARTY_PROBATION,
             group_id=m.group_id if m.branch_id == branch.pk else None,
             on_committee=m.pk in committee,
         )
@@ -114,7 +127,7 @@ def _expected_rows(meeting: Meeting) -> dict[int, bool]:
     """member id → has a vote, for the people who should attend ``meeting``."""
     people = people_on(meeting.branch, meeting.date)
     ids = set(rules.expected(meeting.kind, people, group_id=meeting.group_id))
-    return {p.id: rules.has_vote(p.category) for p in people if p.id in ids}
+    return {p.id: rules.has_vote(p.category, suspended=p.suspended) for p in people if p.id in ids}
 
 
 def _sync_attendance(meeting: Meeting) -> tuple[int, int]:

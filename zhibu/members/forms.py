@@ -188,6 +188,20 @@ class StatusChangeForm(forms.Form):
     note = forms.CharField(label="依据", max_length=500, required=False, help_text="出党须写明依据")
 
 
+class PartyProbationForm(forms.Form):
+    to = forms.ChoiceField(
+        label="登记",
+        choices=[("party_probation", "留党察看（察看期间没有表决权）"), ("none", "恢复党员权利")],
+    )
+    on = forms.DateField(label="日期", widget=DateInput(), help_text="处分决定生效或察看期满的日期")
+    note = forms.CharField(
+        label="依据",
+        max_length=500,
+        help_text="处分决定或批复的文号",
+        error_messages={"required": "请写明处分决定或批复的文号"},
+    )
+
+
 class MemberFilterForm(forms.Form):
     q = forms.CharField(label="搜索", required=False, max_length=50)
     category = forms.ChoiceField(

@@ -97,6 +97,9 @@ class Member(models.Model):
     is_retired = models.BooleanField("离退休", default=False)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.ACTIVE)
     status_changed_on = models.DateField("状态变更日期", null=True, blank=True)
+    party_probation = models.BooleanField(
+        "留党察看", default=False, help_text="察看期间没有表决权、选举权和被选举权（党章第四十条）"
+    )
     created_at = models.DateTimeField("登记时间", default=timezone.now, editable=False)
 
     objects = MemberQuerySet.as_manager()
@@ -286,6 +289,13 @@ class Transfer(models.Model):
 class EventKind(models.TextChoices):
     CATEGORY = "category", "人员类别变更"
     STATUS = "status", "党籍状态变更"
+    DISCIPLINE = "discipline", "留党察看"
+
+
+# The values of a discipline event (from → to).
+PARTY_PROBATION = "party_probation"
+NO_DISCIPLINE = "none"
+DISCIPLINE_LABELS = {PARTY_PROBATION: "留党察看", NO_DISCIPLINE: "恢复党员权利"}
 
 
 class MemberEvent(models.Model):
@@ -313,6 +323,8 @@ class MemberEvent(models.Model):
         return f"{self.member} {self.get_kind_display()} {self.on}"
 
     def _label(self, value: str) -> str:
+        if self.kind == EventKind.DISCIPLINE:
+            return DISCIPLINE_LABELS.get(value, value)
         choices = Category if self.kind == EventKind.CATEGORY else Status
         return str(dict(choices.choices).get(value, value))
 

@@ -42,11 +42,12 @@ class RuleError(ValueError):
     """A value breaks a rule; the message is Chinese and says what to fix."""
 
 
-def category_on(current: str, changes: list[tuple[dt.date, str, str]], day: dt.date) -> str:
-    """A person's category on ``day`` from the dated changes (on, from, to), oldest first.
+def value_on(current: str, changes: list[tuple[dt.date, str, str]], day: dt.date) -> str:
+    """A person's category (or 留党察看 state) on ``day`` from its dated changes (on, from,
+    to), oldest first.
 
     The last change made on or before ``day`` says it; before the first change it was that
-    change's "from"; with no changes it is the category now.
+    change's "from"; with no changes it is the value now.
     """
     before = [to for on, _frm, to in changes if on <= day]
     if before:

@@ -17,6 +17,9 @@ from zhibu.core import audit, crypto
 from zhibu.core.bulk import insert_many
 from zhibu.members import rules
 from zhibu.members.models import (
+    DISCIPLINE_LABELS,
+    NO_DISCIPLINE,
+    PARTY_PROBATION,
     Category,
     EventKind,
     Member,
@@ -300,6 +303,47 @@ def member_status_change(
             **left,
         },
     )
+    _lists_refresh(member.branch)
+    return member
+
+
+@transaction.atomic
+def member_party_probation_set(
+    *, actor: User | None, member: Member, to: str, on: dt.date, note: str = ""
+) -> Member:
+    """留党察看 from ``on`` (``to="party_probation"``), or its end when the member's rights are
+    restored (``to="none"``): a dated event, so who could vote on a past day stays known."""
+    member = (
+        Member.objects.select_for_update(of=("self",)).select_related("branch").get(pk=member.pk)
+    )
+    if to not in DISCIPLINE_LABELS:
+        raise ValidationError({"to": "请选择登记留党察看或恢复党员权利"})
+    if not member.is_current or not member.is_party_member:
+        raise ValidationError({"to": f"{member.name}不是在册党员"})
+    starting = to == PARTY_PROBATION
+    if starting == member.party_probation:
+        raise ValidationError(
+            {"to": f"{member.name}已在留党察看期间" if starting else f"{member.name}没有在留党察看"}
+        )
+    if on > timezone.localdate():
+        raise ValidationError({"on": "日期不能晚于今天"})
+    last = member.events.filter(kind=EventKind.DISCIPLINE).order_by("-on").first()
+    if last is not None and on < last.on:
+        raise ValidationError({"on": f"不能早于上一次登记的日期 {last.on.isoformat()}"})
+    if not note.strip():
+        raise ValidationError({"note": "请写明处分决定或批复的文号"})
+    member.party_probation = starting
+    member.save(update_fields=["party_probation"])
+    MemberEvent.objects.create(
+        member=member, kind=EventKind.DISCIPLINE,
+        from_value=NO_DISCIPLINE if starting else PARTY_PROBATION, to_value=to, on=on,
+        note=note.strip(),
+    )  # fmt: skip
+    audit.record(
+        actor, "member.party_probation", member, organization=member.branch,
+        changes={"party_probation": [not starting, starting], "on": [None, on],
+                 "note": [None, note.strip()]},
+    )  # fmt: skip
     _lists_refresh(member.branch)
     return member
 

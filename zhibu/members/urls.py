@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/category/", views.category_change, name="category"),
     path("<int:pk>/status/", views.status_change, name="status"),
+    path("<int:pk>/party-probation/", views.party_probation, name="party_probation"),
     path("<int:pk>/transfer-out/", views.transfer_out, name="transfer_out"),
     path("<int:pk>/account/", views.account, name="account"),
 ]

@@ -314,6 +314,18 @@ def status_change(request: Request, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def party_probation(request: Request, pk: int) -> HttpResponse:
+    return _member_action(
+        request,
+        pk,
+        forms.PartyProbationForm,
+        services.member_party_probation_set,
+        "{name}：留党察看",
+        "已登记{name}的留党察看情况",
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def transfer_out(request: Request, pk: int) -> HttpResponse:
     return _member_action(
         request,

@@ -445,3 +445,26 @@ def test_it_counts_someone_who_joined_after_planning_when_the_minutes_are_confir
     held = hold(cast, meeting, present=["石书记", "梅党员"])
     frozen = held.minutes.get(version=1).attendance
     assert "迟登记" in frozen["absent_names"] and frozen["expected"] == 4
+
+
+def test_it_takes_the_vote_from_a_member_under_party_probation(cast: Cast) -> None:
+    from zhibu.members.services import member_party_probation_set
+
+    today = timezone.localdate()
+    with pytest.raises(ValidationError, match="文号"):
+        member_party_probation_set(actor=None, member=cast.peer, to="party_probation", on=today)
+    member_party_probation_set(
+        actor=None, member=cast.peer, to="party_probation", on=today - dt.timedelta(days=10),
+        note="镇纪委〔2026〕5号",
+    )  # fmt: skip
+    ahead = plan(cast, "branch_assembly", start=timezone.now() + dt.timedelta(days=2))
+    before = plan(cast, "branch_assembly", start=timezone.now() - dt.timedelta(days=20))
+    assert "裴同志" in names(ahead) and "裴同志" not in names(ahead, voting=True)
+    assert "裴同志" in names(before, voting=True)  # the vote was taken only from that day
+    with pytest.raises(ValidationError, match="已在留党察看期间"):
+        member_party_probation_set(
+            actor=None, member=cast.peer, to="party_probation", on=today, note="x"
+        )
+    member_party_probation_set(actor=None, member=cast.peer, to="none", on=today, note="期满")
+    assert "裴同志" in names(ahead, voting=True)  # rights restored: the list follows
+    assert AuditEvent.objects.filter(verb="member.party_probation").count() == 2

@@ -250,8 +250,8 @@ CHANGES = [
     ],
 )
 def test_it_tells_the_category_on_a_day_from_the_changes(day: dt.date, category: str) -> None:
-    assert rules.category_on("full", CHANGES, day) == category
+    assert rules.value_on("full", CHANGES, day) == category
 
 
 def test_it_takes_the_category_now_without_changes() -> None:
-    assert rules.category_on("probationary", [], dt.date(2000, 1, 1)) == "probationary"
+    assert rules.value_on("probationary", [], dt.date(2000, 1, 1)) == "probationary"

@@ -171,3 +171,19 @@ def test_it_sends_a_member_without_record_to_an_explanation(db: Any, client: Any
     admin = User.objects.create_superuser("root", password="Root#2026x")
     client.force_login(admin)
     assert "没有关联党员信息" in client.get(reverse("members:me")).content.decode()
+
+
+def test_it_records_party_probation_from_the_member_page(cast: Cast, client_as: Any) -> None:
+    client = client_as("secretary")
+    url = reverse("members:party_probation", args=[cast.peer.pk])
+    assert "登记留党察看" in client.get(reverse("members:detail", args=[cast.peer.pk])).text
+    response = client.post(url, {"to": "party_probation", "on": "2026-01-05", "note": ""})
+    assert response.status_code == 200 and "请写明处分决定或批复的文号" in response.text
+    response = client.post(
+        url, {"to": "party_probation", "on": "2026-01-05", "note": "镇纪委〔2026〕5号"}
+    )
+    assert response.status_code == 302
+    cast.peer.refresh_from_db()
+    assert cast.peer.party_probation
+    page = client.get(reverse("members:detail", args=[cast.peer.pk])).text
+    assert "留党察看" in page and "恢复党员权利" in page
