@@ -64,10 +64,12 @@ def mine(request: Request) -> HttpResponse:
         "upcoming": rows.filter(
             meeting__status=MeetingStatus.PLANNED, meeting__ends_at__gte=now
         ).order_by("meeting__starts_at")[:20],
-        "makeup": rows.makeup_due().order_by("meeting__starts_at")[:20],
-        "recent": rows.filter(meeting__status=MeetingStatus.HELD).order_by("-meeting__starts_at")[
-            :10
-        ],
+        "makeup": rows.makeup_due().order_by("meeting__starts_at")[:50],
+        # Everything held that I was on the list of, newest first, a page at a time.
+        "recent": Paginator(
+            rows.filter(meeting__status=MeetingStatus.HELD).order_by("-meeting__starts_at", "-pk"),
+            10,
+        ).get_page(request.GET.get("page")),
         "now": now,
         "member": member,
     }

@@ -206,3 +206,15 @@ def test_it_filters_the_branch_list(cast: Cast, client_as: Any) -> None:
     assert "讲党课" in html and "主题党日活动" not in html
     unrecorded = client_as("secretary").get(url, {"status": "unrecorded"}).content.decode()
     assert "讲党课" in unrecorded and "主题党日活动" not in unrecorded
+
+
+def test_it_pages_the_meetings_a_member_took_part_in(cast: Cast, client_as: Any) -> None:
+    for i in range(12):
+        meeting = plan(cast, start=timezone.now() - dt.timedelta(days=3 + i), title=f"第{i}次活动")
+        hold(cast, meeting, present=["梅党员"])
+    client = client_as("member")
+    first = client.get(reverse("meetings:mine")).content.decode()
+    assert "第0次活动" in first and "第9次活动" in first and "第10次活动" not in first
+    assert "第 1 / 2 页" in first
+    second = client.get(reverse("meetings:mine"), {"page": 2}).content.decode()
+    assert "第11次活动" in second and "第0次活动" not in second
