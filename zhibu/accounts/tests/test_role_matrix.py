@@ -259,11 +259,12 @@ def test_it_lets_a_superuser_revise_the_rulebook(cast: Cast) -> None:
     old = next(r for r in seeded() if r.effective_to is None)
     url = reverse("rulebook:revise", args=[old.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"min_count": "1", "period": "half_year", "note": "",
+    more = old.min_count + 1
+    response = client.post(url, {"min_count": more, "period": old.period, "note": "",
                                  "effective_from": "2099-01-01", "source": "县委组织部通知"})  # fmt: skip
     assert response.status_code == 302 and response["Location"] == reverse("rulebook:index")
     new = Requirement.objects.get(replaces=old)
-    assert (new.period, str(new.effective_from)) == ("half_year", "2099-01-01")
+    assert (new.min_count, str(new.effective_from)) == (more, "2099-01-01")
     assert AuditEvent.objects.filter(verb="requirement.revise").count() == 1
 
 
