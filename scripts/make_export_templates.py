@@ -263,7 +263,7 @@ def meeting_book() -> bytes:
     _para(doc, "{{ m.title }}", style="会议主题")
     info = doc.add_table(rows=0, cols=4, style="Table Grid")
     _pair_row(info, "会议名称", "{{ m.name }}", "会议类别", "{{ m.kind }}")
-    _header_row(info, "会议主题", "{{ m.title }}")
+    _header_row(info, "{{ m.title_label }}", "{{ m.title }}")
     _header_row(
         info,
         "会议时间",
@@ -282,8 +282,8 @@ def meeting_book() -> bytes:
     _tag_row(info, "{%tr endif %}")
     _pair_row(info, "应到人数", "{{ m.expected }} 人", "实到人数", "{{ m.present }} 人")
     _pair_row(info, "缺席人数", "{{ m.not_present }} 人", "其中请假", "{{ m.leave }} 人")
-    _header_row(info, "出席人员", "{{ m.present_text or '无' }}")
-    _header_row(info, "缺席人员\n及原因", "{{ m.absent_text or '无' }}")
+    _header_row(info, "{{ m.present_label }}", "{{ m.present_text or '无' }}")
+    _header_row(info, "{{ m.absent_label }}\n及原因", "{{ m.absent_text or '无' }}")
     _header_row(info, "列席人员", "{{ m.observers_text or '无' }}")
     row = info.add_row()
     _label(row.cells[0], "会议议题")
@@ -312,6 +312,13 @@ def meeting_book() -> bytes:
         doc,
         "表决情况：应到会有表决权的党员 {{ m.voting_expected }} 人，"
         "实到会有表决权的党员 {{ m.voting_present }} 人。",
+        style="记录正文",
+    )
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if m.is_committee %}")
+    _para(
+        doc,
+        "表决情况：应到委员 {{ m.expected }} 人，实到委员 {{ m.present }} 人。",
         style="记录正文",
     )
     _tag(doc, "{%p endif %}")

@@ -165,6 +165,15 @@ def _meeting_record(
         "lecturer": meeting.lecturer_label,
         "is_assembly": meeting.is_assembly,
         "is_lecture": meeting.kind == meeting_rules.LECTURE,
+        "is_committee": meeting.kind == meeting_rules.COMMITTEE_MEETING,
+        "title_label": "党课题目" if meeting.kind == meeting_rules.LECTURE else "会议主题",
+        "present_label": {
+            meeting_rules.COMMITTEE_MEETING: "出席委员",
+            meeting_rules.LECTURE: "听课人员",
+        }.get(meeting.kind, "出席人员"),
+        "absent_label": "缺席委员"
+        if meeting.kind == meeting_rules.COMMITTEE_MEETING
+        else "缺席人员",
         "expected": expected,
         "present": present,
         "leave": int(att.get("leave", 0)),

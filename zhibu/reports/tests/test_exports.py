@@ -109,6 +109,18 @@ def test_it_builds_the_book_in_a_fixed_number_of_queries(cast: Cast, client_as: 
     assert "镇党委书记" in lines  # 授课人 of the 党课
 
 
+def test_it_names_the_rows_of_a_committee_meeting_and_a_lecture(cast: Cast, client_as: Any) -> None:
+    no_votes = {"items": [{"title": "议题", "content": "内容"}], "summary": ""}
+    hold(cast, plan_past(cast, "committee_meeting", month=2), content=no_votes, present=("石书记",))
+    hold(cast, plan_past(cast, "lecture", month=4, title="党章专题党课"), content=no_votes)
+    response = _get(client_as("secretary"), "reports:meeting_book", cast.branch.code, year=YEAR)
+    lines = docx_lines(response.content)
+    text = "\n".join(lines)
+    assert "出席委员" in lines and "缺席委员\n及原因" in text
+    assert "表决情况：应到委员 1 人，实到委员 1 人。" in lines
+    assert "党课题目" in lines and "听课人员" in lines and "党章专题党课" in lines
+
+
 def test_it_counts_each_kind_separately_in_the_meeting_names(cast: Cast) -> None:
     no_votes = {"items": [{"title": "议题", "content": "内容"}], "summary": ""}
     for month, kind in ((1, "theme_day"), (2, "committee_meeting"), (3, "theme_day")):
