@@ -115,7 +115,7 @@ def test_it_names_the_rows_of_a_committee_meeting_and_a_lecture(cast: Cast, clie
     hold(cast, plan_past(cast, "lecture", month=4, title="党章专题党课"), content=no_votes)
     response = _get(client_as("secretary"), "reports:meeting_book", cast.branch.code, year=YEAR)
     lines = docx_lines(response.content)
-    assert "出席委员" in lines and "缺席委员" in lines
+    assert "出席委员" in lines and "缺席委员及原因" in lines
     assert "表决情况：应到委员 1 人，实到委员 1 人。" in lines
     assert "党课题目" in lines and "听课人员" in lines and "党章专题党课" in lines
 
