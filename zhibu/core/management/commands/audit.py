@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from zhibu.core import audit
+from zhibu.core.commands import ZhibuCommand
 
 
-class Command(BaseCommand):
+class Command(ZhibuCommand):
     help = "审计记录：zhibu audit verify 校验哈希链是否完整"
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from zhibu.core.backup import BackupError, write_backup
+from zhibu.core.commands import ZhibuCommand
 
 
-class Command(BaseCommand):
+class Command(ZhibuCommand):
     help = "把数据库和上传的文件备份到一个 .tar.gz 文件；网站运行时也可以备份。"
 
     def add_arguments(self, parser: ArgumentParser) -> None:

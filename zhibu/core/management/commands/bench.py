@@ -46,7 +46,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+
+from zhibu.core.commands import ZhibuCommand
 
 STATE = "bench.json"
 STATE_PG = "bench-postgres.json"
@@ -78,7 +80,7 @@ class StepFailed(Exception):
     """A subprocess failed; the message says which and why."""
 
 
-class Command(BaseCommand):
+class Command(ZhibuCommand):
     help = "性能基准：在独立的数据目录里生成县级数据，测量生成、导入和页面响应时间（每项一行 JSON）"
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -10,12 +10,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from zhibu.core import demo, scale
+from zhibu.core.commands import ZhibuCommand
 
 
-class Command(BaseCommand):
+class Command(ZhibuCommand):
     help = (
         "生成演示数据：示范镇党委及其党支部、党员、一年的组织生活和5个演示账号"
         "（--scale county：县级规模的基准数据）"

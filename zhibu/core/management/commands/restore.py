@@ -5,12 +5,13 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from zhibu.core.backup import BackupError, restore_backup
+from zhibu.core.commands import ZhibuCommand
 
 
-class Command(BaseCommand):
+class Command(ZhibuCommand):
     help = (
         "从 zhibu backup 生成的文件恢复数据库和上传的文件。只能恢复到空的数据目录（或空数据库），"
         "且 ZHIBU_FIELD_KEY 须与备份时相同。"

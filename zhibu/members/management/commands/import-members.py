@@ -6,13 +6,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from zhibu.core.commands import ZhibuCommand
 from zhibu.members import roster, services
 from zhibu.orgs.models import Organization
 
 
-class Command(BaseCommand):
+class Command(ZhibuCommand):
     help = "从 .xlsx 导入党支部花名册：任何一行有误则一行都不写入"
 
     def add_arguments(self, parser: CommandParser) -> None:

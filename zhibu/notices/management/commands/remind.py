@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from zhibu.core.commands import ZhibuCommand
 from zhibu.notices.services import reminders_send
 
 
-class Command(BaseCommand):
+class Command(ZhibuCommand):
     help = "发送会前一天的会议提醒和逾期补学提醒（可重复运行，每条提醒只发一次）"
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from zhibu.core.commands import ZhibuCommand
 from zhibu.orgs import services
 from zhibu.orgs.models import Organization, OrgKind, UnitType
 
 UNIT_TYPES = {label: value for value, label in UnitType.choices} | {v: v for v in UnitType.values}
 
 
-class Command(BaseCommand):
+class Command(ZhibuCommand):
     help = "管理党组织：zhibu org add --code CODE --name NAME --kind KIND [--parent CODE] [--unit-type 村]"
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -8,9 +8,10 @@ import time
 import unicodedata
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
+from zhibu.core.commands import ZhibuCommand
 from zhibu.orgs.models import Organization
 from zhibu.rulebook import compliance, rules
 
@@ -30,7 +31,7 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(width - _width(text), 0)
 
 
-class Command(BaseCommand):
+class Command(ZhibuCommand):
     help = "制度落实情况：某组织及其下级各党支部、党小组在一段时间内的三会一课落实情况和连续未参加组织生活的党员"
 
     def add_arguments(self, parser: CommandParser) -> None:
