@@ -18,12 +18,13 @@ from zhibu.members.models import Member
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _meeting_now(kind: str = "theme_day", title: str = "11月主题党日") -> Meeting:
+def _meeting_now(kind: str = "theme_day", title: str = "11月主题党日", **kw: Any) -> Meeting:
     secretary = Member.objects.get(user__username="demo_secretary")
     start = timezone.now() - dt.timedelta(minutes=20)
     return services.meeting_plan(
         actor=None, branch=secretary.branch, kind=kind, title=title, starts_at=start,
         ends_at=start + dt.timedelta(hours=2), place="村党群服务中心二楼", host=secretary, recorder=secretary,
+        **kw,
     )  # fmt: skip
 
 
@@ -85,3 +86,39 @@ def test_it_lets_a_secretary_record_the_minutes(
     shot(page, test_output, "secretary-desktop-meeting-held")
     meeting.refresh_from_db()
     assert meeting.status == "held"
+
+
+def test_it_signs_in_a_member_who_scans_the_hosts_code(
+    transactional_db: Any, browser: Any, live_server: Any, test_output: Path
+) -> None:
+    from zhibu.meetings import rules
+
+    build_demo(meetings=False)
+    meeting = _meeting_now("lecture", "党章专题党课", lecturer_name="镇党委书记")
+    host = new_page(browser, DESKTOP)
+    login(host, live_server.url, "demo_secretary")
+    host.goto(f"{live_server.url}/meetings/{meeting.pk}/qr/")
+    assert host.locator("#qr-code svg").is_visible()
+    shot(host, test_output, "secretary-desktop-qr")
+    # What the phone's camera opens: the sign-in link with the code's current token.
+    now = int(timezone.now().timestamp())
+    token = rules.qr_token(key=services.qr_key(), meeting_id=meeting.pk, issued=now)
+    phone = new_page(browser, PHONE)
+    login(phone, live_server.url, "demo_member")
+    phone.goto(f"{live_server.url}/meetings/{meeting.pk}/sign-in/?t={token}")
+    assert no_horizontal_scroll(phone)
+    shot(phone, test_output, "member-360-qr-landing")
+    phone.click("main button[type=submit]")
+    phone.wait_for_selector("text=签到成功")
+    row = meeting.attendances.get(member__user__username="demo_member")
+    assert row.status == "present" and row.sign_method == "qr"
+    # A screenshot of an old code, passed on later, no longer works.
+    stale = rules.qr_token(
+        key=services.qr_key(), meeting_id=meeting.pk, issued=now - rules.QR_TOKEN_SECONDS - 1
+    )
+    other = new_page(browser, PHONE)
+    login(other, live_server.url, "demo_secretary")
+    other.goto(f"{live_server.url}/meetings/{meeting.pk}/sign-in/?t={stale}")
+    other.click("main button[type=submit]")
+    other.wait_for_selector("text=二维码已过期")
+    shot(other, test_output, "secretary-360-qr-expired")
