@@ -153,6 +153,8 @@ def _chinese(parser: argparse.ArgumentParser) -> None:
     """
     if isinstance(parser, CommandParser):
         parser.__class__ = ChineseCommandParser
+    # No abbreviations: `zhibu restore FILE --force` must not be read as --force-color.
+    parser.allow_abbrev = False
     for action in parser._actions:
         common = [COMMON_HELP[o] for o in action.option_strings if o in COMMON_HELP]
         if common and action.help != argparse.SUPPRESS:

@@ -170,3 +170,9 @@ def test_it_leaves_the_commands_own_errors_at_exit_1(env: dict[str, str]) -> Non
         out.stderr.strip()
         == "CommandError: --from 应为 YYYY-MM-DD 格式的日期，收到的是“2026-13-01”"
     )
+
+
+def test_it_takes_no_abbreviated_options() -> None:
+    """`zhibu restore FILE --force` once went ahead as if it meant --force-color."""
+    with pytest.raises(CommandError, match="无法识别的参数：--force"):
+        call_command("restore", "/nonexistent.tar.gz", "--force")
