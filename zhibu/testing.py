@@ -61,5 +61,5 @@ def restore_seeded_rows() -> None:
     from zhibu.rulebook.models import Requirement
 
     if not Requirement.objects.exists():
-        fill = importlib.import_module("zhibu.rulebook.migrations.0002_fill_requirements").fill
-        fill(apps, None)
+        for name in ("0002_fill_requirements", "0004_fill_secretary_lectures"):
+            importlib.import_module(f"zhibu.rulebook.migrations.{name}").fill(apps, None)

@@ -658,7 +658,9 @@ THEME_DAYS = {
 LIFE_ORDER = (
     "SFZ-JG", "SFZ-SFC-1", "SFZ-SFC-2", "SFZ-DH", "SFZ-XX", "SFZ-NK", "SFZ-WSY", "SFZ-LTX", "SFZ-XS",
 )  # fmt: skip
-BEHIND = "SFZ-XS"  # 西山村党支部: two 主题党日 and last quarter's 党员大会 missed
+# 西山村党支部: two 主题党日 and last quarter's 党员大会 missed, and its secretary never gives a
+# 党课 himself (the township's 宣传委员 gives them).
+BEHIND = "SFZ-XS"
 COUNTY_LECTURER = "县委党校 刘建华副教授"
 
 
@@ -701,7 +703,8 @@ class _Life:
     the minutes; the meetings ahead carry real leave requests with reasons.
 
     On purpose: 西山村党支部 missed two 主题党日 (one cancelled, one never recorded) and last
-    quarter's 党员大会; 示范农业科技有限公司党支部 one 支委会; a member of 东湖社区党支部 has taken
+    quarter's 党员大会, and its 党课 are all given by the township's 宣传委员, never by its own
+    secretary; 示范农业科技有限公司党支部 one 支委会; a member of 东湖社区党支部 has taken
     part in nothing for seven months and one of 镇卫生院党支部 for four; demo_member missed the
     latest 党小组会 and has not made it up yet; demo_secretary's branch has a 党课 going on now
     whose minutes are not written.
@@ -870,6 +873,13 @@ class _Life:
             if code == "SFZ-SFC-1" and q is quarters[-1]:
                 continue  # this quarter's 党课 is going on today (``ahead``)
             self.lecture(u, q, lecture, place)
+        if code == "SFZ-JG":
+            # The 党委书记 also gave 镇机关党支部 a 党课 in the first month shown, so each
+            # calendar year of the twelve months has one of the 党委书记's own (RULES.md §1),
+            # not only the one at 第一党支部 in a second quarter.
+            q = quarters[0]
+            self.lecture(u, q, self.on_day(q[0], 16), place,
+                         by=self.b.holders[(COMMITTEE_CODE, Role.SECRETARY)])  # fmt: skip
         self.life(u, place)
 
     def plan(
@@ -900,14 +910,23 @@ class _Life:
             self.held.append(_Held(meeting, u, items, resolutions=resolutions))
         return meeting
 
-    def lecture(self, u: _Unit, q: list[dt.date], day: dt.date, place: str) -> None:
+    def lecture(
+        self, u: _Unit, q: list[dt.date], day: dt.date, place: str, by: Member | None = None
+    ) -> None:
+        """The quarter's 党课, mostly given by the branch's secretary (its ≥1 a year, 支部条例
+        第十五条); ``by``: an extra one given by someone else."""
         n = (q[0].month - 1) // 3
-        title = data.LECTURE_TITLES[(n + len(u.org.code)) % len(data.LECTURE_TITLES)]
+        pick = n + len(u.org.code) + (by is not None)  # an extra one: another title
+        title = data.LECTURE_TITLES[pick % len(data.LECTURE_TITLES)]
         lecturer: dict[str, Any] = {"lecturer": u.host}
-        if u.plan.code == "SFZ-SFC-1" and n == 1:
+        if by is not None:
+            lecturer = {"lecturer": by}
+        elif u.plan.code == "SFZ-SFC-1" and n == 1:
             lecturer = {"lecturer": self.b.holders[(COMMITTEE_CODE, Role.SECRETARY)]}
         elif n == 2 and u.plan.code in ("SFZ-SFC-1", "SFZ-DH"):
             lecturer = {"lecturer": None, "lecturer_name": COUNTY_LECTURER}
+        elif u.plan.code == BEHIND:
+            lecturer = {"lecturer": self.b.holders[(COMMITTEE_CODE, Role.PUBLICITY_OFFICER)]}
         self.plan(u, meeting_rules.LECTURE, f"党课：{title}", self.at(day, 15),
                   ((f"讲授党课：{title}", ""),), place=place,
                   activity_form=ActivityForm.STUDY, **lecturer)  # fmt: skip

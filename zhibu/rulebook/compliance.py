@@ -2,7 +2,9 @@
 
 ``compute`` answers for any organization and date range in a fixed number of queries, however
 large the subtree: the database does the counting (held meetings per unit, kind and month; the
-last participation per member) and Python only walks the aggregates. The rules themselves
+last participation per member) and Python only walks the aggregates. The secretaries' own 党课
+(``given_by`` "secretary") are the one thing read meeting by meeting: only held 党课 whose
+lecturer has ever been a secretary, a few per branch a year. The rules themselves
 (periods, versions, statuses, months) are the pure functions of ``rulebook/rules.py``.
 """
 
@@ -10,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from bisect import bisect_right
 from collections import OrderedDict, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
@@ -24,17 +27,29 @@ from django.utils import timezone
 from zhibu.core.models import AuditChainHead
 from zhibu.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus
 from zhibu.members.models import Member
-from zhibu.orgs.models import COMMITTEE_ROLES, Organization, OrgKind, Position, subtree_q
+from zhibu.orgs.models import COMMITTEE_ROLES, Organization, OrgKind, Position, Role, subtree_q
+from zhibu.orgs.rules import ancestor_ids
 from zhibu.rulebook import rules
 from zhibu.rulebook.models import Requirement
 
 KIND_LABELS = dict(MeetingKind.choices)
 KIND_ORDER = [k for k, _ in MeetingKind.choices]
+
+
+def requirement_key(kind: str, given_by: str = rules.ANYONE) -> str:
+    """What a unit's requirement is called on the board and in anchors: the kind of meeting,
+    or ``lecture_by_secretary`` for the 党课 the unit's secretary must give."""
+    return f"{kind}_by_{given_by}" if given_by else kind
+
+
+# The board's columns in order: each kind, then the same kind given by the secretary.
+KEY_ORDER = [requirement_key(k, g) for k in KIND_ORDER for g in rules.GIVEN_BY]
 SHORT_LABELS = {
     "branch_assembly": "党员大会",
     "committee_meeting": "支委会",
     "group_meeting": "党小组会",
     "lecture": "党课",
+    "lecture_by_secretary": "书记讲党课",
     "theme_day": "主题党日",
     "life_meeting": "组织生活会",
 }
@@ -95,9 +110,22 @@ class RequirementResult:
     applies_to: str
     periods: list[PeriodResult]
     versions: list[Requirement]
+    given_by: str = rules.ANYONE
+
+    @property
+    def key(self) -> str:
+        return requirement_key(self.kind, self.given_by)
+
+    @property
+    def who(self) -> str:
+        """Who must give the meeting: 党支部书记, 党委书记, or "" when anyone may."""
+        return rules.SECRETARY_LABELS[self.applies_to] if self.given_by else ""
 
     @property
     def label(self) -> str:
+        """支部党员大会 · 党支部书记讲党课 · 党委书记讲党课."""
+        if self.given_by:
+            return f"{rules.SECRETARY_LABELS[self.applies_to]}讲{KIND_LABELS[self.kind]}"
         return KIND_LABELS[self.kind]
 
     @property
@@ -141,6 +169,8 @@ class RequirementResult:
     def as_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
+            "key": self.key,
+            "given_by": self.given_by,
             "label": self.label,
             "unit": self.unit,
             "required": self.required,
@@ -157,7 +187,8 @@ class RequirementResult:
 
 @dataclass
 class UnitResult:
-    """A branch or a group, with each requirement that applied to it in the range."""
+    """A branch, a group or a committee, with each requirement that applied to it in the range
+    (a committee: only its secretary's own 党课)."""
 
     id: int
     code: str
@@ -190,15 +221,22 @@ class UnitResult:
         return self.kind == OrgKind.GROUP
 
     @property
+    def is_committee(self) -> bool:
+        return self.kind == OrgKind.COMMITTEE
+
+    @property
     def is_current(self) -> bool:
         return self.closed_on is None
 
     @property
     def kinds(self) -> list[str]:
-        return [r.kind for r in self.requirements]
+        """The keys of its requirements (``requirement_key``)."""
+        return [r.key for r in self.requirements]
 
-    def requirement(self, kind: str) -> RequirementResult | None:
-        return next((r for r in self.requirements if r.kind == kind), None)
+    def requirement(self, key: str) -> RequirementResult | None:
+        """The requirement of this key: ``lecture`` is the quarterly 党课 anyone may give,
+        ``lecture_by_secretary`` the secretary's own."""
+        return next((r for r in self.requirements if r.key == key), None)
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"code": self.code, "name": self.name, "kind": self.kind}
@@ -246,7 +284,8 @@ class MemberResult:
 
 @dataclass
 class Cell:
-    """One square of the board: a requirement for a branch (党小组会: summed over its groups)."""
+    """One square of the board: a requirement for a branch (党小组会: summed over its groups).
+    ``kind`` is the requirement's key (``requirement_key``)."""
 
     kind: str
     required: int = 0
@@ -318,9 +357,14 @@ class Result:
 
     @property
     def kinds(self) -> list[str]:
-        """The kinds of meeting any unit is held to, in the usual order (the board's columns)."""
-        seen = {r.kind for u in self.units for r in u.requirements}
-        return [k for k in KIND_ORDER if k in seen]
+        """The requirements any branch or group is held to, as keys in the usual order (the
+        board's columns)."""
+        return keys_of(u for u in self.units if not u.is_committee)
+
+    @property
+    def committees(self) -> list[UnitResult]:
+        """The committees (党委) of the subtree held to their secretary's own 党课."""
+        return [u for u in self.units if u.is_committee]
 
     def branch_rows(self) -> list[BranchRow]:
         """One row per branch with its groups (remembered: callers copy before sorting)."""
@@ -339,7 +383,7 @@ class Result:
         kinds = self.kinds
         rows = []
         for u in self.units:
-            if u.is_group:
+            if u.is_group or u.is_committee:
                 continue
             cells = [_cell(kind, u, groups[u.id]) for kind in kinds]
             rows.append(BranchRow(u, groups[u.id], cells))
@@ -396,6 +440,12 @@ class Result:
         }
 
 
+def keys_of(units: Iterable[UnitResult]) -> list[str]:
+    """The keys of the requirements any of ``units`` is held to, in the usual order."""
+    seen = {r.key for u in units for r in u.requirements}
+    return [k for k in KEY_ORDER if k in seen]
+
+
 def _cell(kind: str, branch: UnitResult, groups: list[UnitResult]) -> Cell:
     if kind == "group_meeting":
         parts = [r for g in groups if (r := g.requirement(kind)) is not None and r.required]
@@ -426,10 +476,10 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=_tz())
 
 
-def _lines(rows: list[Requirement]) -> dict[tuple[str, str], list[Requirement]]:
-    lines: dict[tuple[str, str], list[Requirement]] = defaultdict(list)
+def _lines(rows: list[Requirement]) -> dict[tuple[str, str, str], list[Requirement]]:
+    lines: dict[tuple[str, str, str], list[Requirement]] = defaultdict(list)
     for r in sorted(rows, key=lambda r: r.effective_from):
-        lines[(r.kind, r.applies_to)].append(r)
+        lines[(r.kind, r.applies_to, r.given_by)].append(r)
     return lines
 
 
@@ -446,6 +496,7 @@ class _Line:
 
     kind: str
     applies_to: str
+    given_by: str
     # period, minimum count, version id, last day, the columns of _held_counts it spans, and
     # the status it has when too few were held (due or missing: the same for every unit)
     items: list[tuple[rules.Period, int, int, dt.date, range, str]]
@@ -454,12 +505,21 @@ class _Line:
 def compute(
     org: Organization, date_from: dt.date, date_to: dt.date, today: dt.date | None = None
 ) -> Result:
-    """Compliance of every branch and group in ``org``'s subtree open during the range, and the
-    party members at warning or critical under the six-month rule.
+    """Compliance of every branch and group in ``org``'s subtree open during the range (and of
+    every committee, held to its secretary's own 党课), and the party members at warning or
+    critical under the six-month rule.
 
-    Six queries whatever the size of the subtree: requirements, units, held meetings counted per
-    unit, kind and stretch of time, committee positions, the flagged members with their last participation, and
-    the number of party members. The per-unit work in Python is linear in units × periods.
+    Seven queries whatever the size of the subtree: requirements, units, held meetings counted
+    per unit, kind and stretch of time, committee positions (the secretaries among them), the
+    held 党课 given by someone who has been a secretary (only when a requirement counts the
+    secretary's own: six queries otherwise), the flagged members with their last
+    participation, and the number of party members. The per-unit work in Python is linear in
+    units × periods.
+
+    A 党课 counts for a ``given_by`` "secretary" requirement of a unit when its lecturer held
+    the unit's secretary position on the meeting's (local) date: a branch's own 党课 for the
+    branch, any 党课 of its subtree for a committee (``rules.credited_secretaries``). Those
+    periods carry their meetings (``PeriodResult.meetings``) straight away.
 
     A unit is held to a period when it exists on the period's last day — the same day that picks
     the requirement's version — and, for 支委会, when it has a committee that day
@@ -473,9 +533,10 @@ def compute(
     today = today or timezone.localdate()
     versions = {r.pk: r for r in Requirement.objects.all()}
     plans = [
-        (kind, applies_to, rules.plan_periods([r.as_version() for r in rows], date_from, date_to))
-        for (kind, applies_to), rows in sorted(
-            _lines(list(versions.values())).items(), key=lambda item: KIND_ORDER.index(item[0][0])
+        (line, rules.plan_periods([r.as_version() for r in rows], date_from, date_to))
+        for line, rows in sorted(
+            _lines(list(versions.values())).items(),
+            key=lambda item: (KIND_ORDER.index(item[0][0]), item[0][2]),
         )
     ]
     # The days where some period starts or ends cut time into buckets; every period is a run
@@ -492,14 +553,15 @@ def compute(
         for *_, plan in plans for p, _ in plan
     }  # fmt: skip
     lines = [
-        _Line(kind, applies_to, [(p, v.min_count, v.id, p.end,
-                                  range(column[p.start], column[p.end + one]), short[p.end])
-                                 for p, v in plan])
-        for kind, applies_to, plan in plans
+        _Line(kind, applies_to, given_by,
+              [(p, v.min_count, v.id, p.end, range(column[p.start], column[p.end + one]),
+                short[p.end]) for p, v in plan])
+        for (kind, applies_to, given_by), plan in plans
     ]  # fmt: skip
     meeting_q, member_q = _scope_filters(org)
+    unit_kinds = [OrgKind.BRANCH, OrgKind.GROUP, OrgKind.COMMITTEE]
     unit_rows = list(
-        Organization.objects.filter(subtree_q(org.path), kind__in=[OrgKind.BRANCH, OrgKind.GROUP])
+        Organization.objects.filter(subtree_q(org.path), kind__in=unit_kinds)
         .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=date_to))
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=date_from))
         .order_by()
@@ -507,17 +569,21 @@ def compute(
                      "founded_on", "closed_on")
     )  # fmt: skip
     counts = _held_counts(meeting_q, bounds)
-    positions = _committee_positions(org, bounds[0], bounds[-1])
+    positions, secretaries = _committee_positions(org, bounds[0], bounds[-1])
+    given: dict[int, dict[int, int]] = {}
+    credited: dict[int, list[tuple[dt.date, MeetingRef]]] = {}
+    if any(line.given_by == rules.SECRETARY and line.items for line in lines):
+        given, credited = _secretary_lectures(meeting_q, bounds, secretaries)
 
     units = []
     for pk, code, name, kind, path, parent_id, parent_code, founded, closed in unit_rows:
         unit = UnitResult(pk, code, name, kind, path, parent_id, parent_code or "", closed)
         mine = counts.get(pk, {})
-        is_group = kind == OrgKind.GROUP
         for line in lines:
-            if (line.applies_to == rules.GROUP) != is_group:
+            if rules.UNIT_KINDS[line.applies_to] != kind:
                 continue
-            held = mine.get(line.kind)
+            by_secretary = line.given_by == rules.SECRETARY
+            held = given.get(pk) if by_secretary else mine.get(line.kind)
             committee = line.applies_to == rules.BRANCH_WITH_COMMITTEE
             periods, used = [], {}
             for period, min_count, version_id, end, columns, too_few in line.items:
@@ -535,17 +601,26 @@ def compute(
                     n = sum(map(held.get, columns, repeat(0)))
                 # rules.period_status, with the "too few" half worked out once per period above
                 status = rules.OK if n >= min_count else too_few
-                periods.append(PeriodResult(period, min_count, n, status))
+                done = PeriodResult(period, min_count, n, status)
+                if by_secretary:
+                    done.meetings = [m for day, m in credited.get(pk, ()) if period.contains(day)]
+                periods.append(done)
                 used[version_id] = versions[version_id]
             if periods:
                 unit.requirements.append(
-                    RequirementResult(line.kind, line.applies_to, periods, list(used.values()))
-                )
+                    RequirementResult(line.kind, line.applies_to, periods, list(used.values()),
+                                      line.given_by)
+                )  # fmt: skip
+        if kind == OrgKind.COMMITTEE and not unit.requirements:
+            continue  # a committee is listed only for what it is held to
         units.append(unit)
 
-    # By code, each group right after its branch (paths keep subtrees together but order
-    # siblings by id as text, /1/10/ before /1/2/).
-    units.sort(key=lambda u: (u.parent_code if u.is_group else u.code, u.is_group, u.code))
+    # Committees first, then by code, each group right after its branch (paths keep subtrees
+    # together but order siblings by id as text, /1/10/ before /1/2/).
+    units.sort(
+        key=lambda u: (not u.is_committee, u.parent_code if u.is_group else u.code, u.is_group,
+                       u.code)
+    )  # fmt: skip
     members = flagged_members(member_q, horizon)
     party = Member.objects.current().party_members().filter(member_q).count()
     return Result(org, date_from, date_to, today, horizon, units, members, party)
@@ -615,20 +690,62 @@ def _held_counts(meeting_q: Q, bounds: list[dt.date]) -> dict[int, dict[str, dic
     return counts
 
 
-def _committee_positions(
-    org: Organization, start: dt.date, end: dt.date
-) -> dict[int, list[tuple[int, dt.date, dt.date | None]]]:
-    """Committee positions (书记, 委员 …) of the subtree's organizations held in [start, end)."""
-    out: dict[int, list[tuple[int, dt.date, dt.date | None]]] = defaultdict(list)
-    for org_id, member_id, started, ended in (
+Terms = dict[int, list[tuple[int, dt.date, dt.date | None]]]
+
+
+def _committee_positions(org: Organization, start: dt.date, end: dt.date) -> tuple[Terms, Terms]:
+    """Committee positions (书记, 委员 …) of the subtree's organizations held in [start, end),
+    and the secretaries' among them, per organization: (member, started_on, ended_on)."""
+    out: Terms = defaultdict(list)
+    secretaries: Terms = defaultdict(list)
+    for org_id, member_id, role, started, ended in (
         Position.objects.filter(
             subtree_q(org.path, "organization__"), role__in=COMMITTEE_ROLES, started_on__lt=end
         )
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=start))
-        .values_list("organization_id", "member_id", "started_on", "ended_on")
+        .values_list("organization_id", "member_id", "role", "started_on", "ended_on")
     ):
         out[org_id].append((member_id, started, ended))
-    return out
+        if role == Role.SECRETARY:
+            secretaries[org_id].append((member_id, started, ended))
+    return out, secretaries
+
+
+def _secretary_lectures(
+    meeting_q: Q, bounds: list[dt.date], secretaries: Terms
+) -> tuple[dict[int, dict[int, int]], dict[int, list[tuple[dt.date, MeetingRef]]]]:
+    """Held 党课 given by a secretary of the unit on the day, per unit: counted per bucket of
+    ``bounds`` (like ``_held_counts``), and the meetings themselves.
+
+    One query: the held 党课 of the scope whose lecturer has ever held a secretary's position
+    (a few per branch a year); Python checks each against the terms in ``secretaries``, for the
+    meeting's branch and every organization above it (``rules.credited_secretaries``).
+    """
+    edges = [_local_midnight(day) for day in bounds]
+    ever_secretary = Position.objects.filter(member=OuterRef("lecturer_id"), role=Role.SECRETARY)
+    rows = (
+        Meeting.objects.filter(
+            meeting_q, status=MeetingStatus.HELD, kind=MeetingKind.LECTURE,
+            lecturer__isnull=False, starts_at__gte=edges[0], starts_at__lt=edges[-1],
+        )
+        .filter(Exists(ever_secretary))
+        .order_by("starts_at")
+        .values_list("pk", "title", "branch__path", "lecturer_id", "starts_at")
+    )  # fmt: skip
+    tz = _tz()
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    meetings: dict[int, list[tuple[dt.date, MeetingRef]]] = defaultdict(list)
+    for pk, title, path, lecturer, starts_at in rows:
+        day = starts_at.astimezone(tz).date()
+        credited = rules.credited_secretaries(ancestor_ids(path), lecturer, day, secretaries)
+        if not credited:
+            continue
+        bucket = bisect_right(bounds, day) - 1
+        ref = MeetingRef(pk, title, day)
+        for unit_id in credited:
+            counts[unit_id][bucket] = counts[unit_id].get(bucket, 0) + 1
+            meetings[unit_id].append((day, ref))
+    return counts, meetings
 
 
 def flagged_members(member_q: Q, end: dt.date) -> list[MemberResult]:
@@ -686,6 +803,8 @@ def attach_meetings(result: Result) -> None:
         found[(group_id or branch_id, kind)].append((day, MeetingRef(pk, title, day)))
     for u in result.units:
         for r in u.requirements:
+            if r.given_by:
+                continue  # compute put on the secretary's own 党课 already
             for p in r.periods:
                 p.meetings = [m for day, m in found[(u.id, r.kind)] if p.period.contains(day)]
 
@@ -701,6 +820,12 @@ class DueItem:
     min_count: int
     held: int
     today: dt.date
+    given_by: str = rules.ANYONE
+    applies_to: str = rules.BRANCH
+
+    @property
+    def key(self) -> str:
+        return requirement_key(self.kind, self.given_by)
 
     @property
     def deadline(self) -> dt.date:
@@ -716,9 +841,18 @@ class DueItem:
 
     @property
     def text(self) -> str:
-        """本月主题党日还未开展（截至11月30日）."""
+        """本月主题党日还未开展（截至11月30日）· 本年度党支部书记还未讲党课（截至12月31日）."""
+        when = rules.CURRENT_LABELS[self.period.unit]
+        if self.given_by:
+            who = rules.SECRETARY_LABELS[self.applies_to]
+            if self.held:
+                done = (f"{when}{who}已讲{self.kind_label}{self.held}次，"
+                        f"还需{self.min_count - self.held}次")  # fmt: skip
+            else:
+                done = f"{when}{who}还未讲{self.kind_label}"
+            return f"{done}（截至{self.deadline.month}月{self.deadline.day}日）"
         verb = {"lecture": "组织", "theme_day": "开展"}.get(self.kind, "召开")
-        what = f"{rules.CURRENT_LABELS[self.period.unit]}{self.kind_label}"
+        what = f"{when}{self.kind_label}"
         if self.held:
             done = f"{what}已{verb}{self.held}次，还需{self.min_count - self.held}次"
         else:
@@ -729,17 +863,19 @@ class DueItem:
 
 def due_next(branch: Organization, today: dt.date | None = None) -> list[DueItem]:
     """What the branch (and its groups) must still hold in the periods running today, soonest
-    deadline first. The compliance computation over the single day ``today``: six queries."""
+    deadline first, the secretary's own 党课 included. The compliance computation over the
+    single day ``today``: seven queries."""
     today = today or timezone.localdate()
     result = compute(branch, today, today, today)
     items = [
-        DueItem(r.kind, u.name if u.is_group else "", p.period, p.min_count, p.held, today)
+        DueItem(r.kind, u.name if u.is_group else "", p.period, p.min_count, p.held, today,
+                r.given_by, r.applies_to)
         for u in result.units
         for r in u.requirements
         for p in r.periods
         if p.status != rules.OK and p.period.contains(today)
-    ]
-    return sorted(items, key=lambda i: (i.deadline, KIND_ORDER.index(i.kind), i.unit_name))
+    ]  # fmt: skip
+    return sorted(items, key=lambda i: (i.deadline, KEY_ORDER.index(i.key), i.unit_name))
 
 
 @dataclass

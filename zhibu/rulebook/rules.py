@@ -19,7 +19,7 @@ The six-month rule
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -39,11 +39,31 @@ CURRENT_LABELS = {MONTH: "本月", QUARTER: "本季度", HALF_YEAR: "本半年",
 BRANCH = "branch"
 BRANCH_WITH_COMMITTEE = "branch_with_committee"
 GROUP = "group"
-APPLIES_TO = (BRANCH, BRANCH_WITH_COMMITTEE, GROUP)
+COMMITTEE = "committee"
+APPLIES_TO = (BRANCH, BRANCH_WITH_COMMITTEE, GROUP, COMMITTEE)
 APPLIES_LABELS = {
     BRANCH: "每个党支部",
     BRANCH_WITH_COMMITTEE: "设支部委员会的党支部",
     GROUP: "每个党小组",
+    COMMITTEE: "每个党委",
+}
+# The kind of organization (orgs ``OrgKind``) each ``applies_to`` holds to the requirement.
+UNIT_KINDS = {
+    BRANCH: "branch",
+    BRANCH_WITH_COMMITTEE: "branch",
+    GROUP: "group",
+    COMMITTEE: "committee",
+}
+
+# Who must give the meeting for it to count: anyone (the usual case), or the unit's own
+# secretary on the meeting's day (支部条例 第十五条: 党支部书记每年至少为党员讲1次党课).
+ANYONE = ""
+SECRETARY = "secretary"
+GIVEN_BY = (ANYONE, SECRETARY)
+SECRETARY_LABELS = {
+    BRANCH: "党支部书记",
+    BRANCH_WITH_COMMITTEE: "党支部书记",
+    COMMITTEE: "党委书记",
 }
 
 OK = "ok"
@@ -188,11 +208,13 @@ class Version:
     min_count: int
     effective_from: dt.date
     effective_to: dt.date | None = None  # the last day in force; None: still in force
+    given_by: str = ANYONE
 
     @property
-    def line(self) -> tuple[str, str]:
-        """What stays the same from version to version: the meeting kind and whom it binds."""
-        return (self.kind, self.applies_to)
+    def line(self) -> tuple[str, str, str]:
+        """What stays the same from version to version: the meeting kind, whom it binds and
+        who must give the meeting."""
+        return (self.kind, self.applies_to, self.given_by)
 
     def in_force(self, day: dt.date) -> bool:
         return self.effective_from <= day and (
@@ -286,6 +308,32 @@ def has_committee(
         if started <= on and (ended is None or ended > on)
     }
     return len(holders) >= minimum
+
+
+def holds_office(
+    terms: Iterable[tuple[int, dt.date, dt.date | None]], member: int, on: dt.date
+) -> bool:
+    """Whether ``member`` holds one of ``terms`` (member id, started_on, ended_on: the first
+    day out) on ``on``."""
+    return any(
+        holder == member and started <= on and (ended is None or ended > on)
+        for holder, started, ended in terms
+    )
+
+
+def credited_secretaries(
+    path_ids: Iterable[int],
+    lecturer: int,
+    on: dt.date,
+    secretaries: Mapping[int, Iterable[tuple[int, dt.date, dt.date | None]]],
+) -> list[int]:
+    """The organizations whose secretary gave a meeting: of ``path_ids`` (the meeting's branch
+    and the organizations above it), those whose secretary on ``on`` was ``lecturer``.
+
+    ``secretaries``: organization id → its secretaries' terms (member, started_on, ended_on).
+    Someone who became secretary after the day, or had left before it, does not count.
+    """
+    return [org for org in path_ids if holds_office(secretaries.get(org, ()), lecturer, on)]
 
 
 def is_open(founded_on: dt.date | None, closed_on: dt.date | None, on: dt.date) -> bool:

@@ -65,6 +65,7 @@ def requirement_revise(
     new = Requirement.objects.create(
         kind=old.kind,
         applies_to=old.applies_to,
+        given_by=old.given_by,
         period=period,
         min_count=min_count,
         effective_from=effective_from,

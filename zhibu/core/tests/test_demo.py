@@ -363,6 +363,20 @@ def test_it_puts_branches_and_members_behind_on_purpose(built):
     assert units["SFZ-NK"].status == "behind"
     steady = [u for code, u in units.items() if code not in (demo.BEHIND, "SFZ-NK")]
     assert steady and all(u.status != "behind" for u in steady)
+    # The secretaries' own 党课: every branch's secretary gave one in each year shown but
+    # 西山村党支部's (missing for a year that ended, due for this one); the 党委书记 too.
+    own = behind.requirement("lecture_by_secretary")
+    assert own is not None and own.held == 0 and own.status in ("due", "behind")
+    branches = [u for u in units.values() if u.kind == OrgKind.BRANCH and u.code != demo.BEHIND]
+    assert len(branches) == 8
+    for u in branches:
+        r = u.requirement("lecture_by_secretary")
+        assert r is not None and r.status in ("ok", "due"), u.code
+        assert all(p.status == "ok" for p in r.periods if p.period.end < today), u.code
+    town = units[demo.COMMITTEE_CODE]
+    assert town.kind == OrgKind.COMMITTEE and town.kinds == ["lecture_by_secretary"]
+    mine = town.requirements[0]
+    assert mine.held >= 1 and all(p.status == "ok" for p in mine.periods if p.period.end < today)
     levels = {(m.branch_code, m.level) for m in result.members}
     assert ("SFZ-DH", "critical") in levels
     assert ("SFZ-WSY", "warning") in levels

@@ -30,9 +30,13 @@ def seeded() -> list[Requirement]:
     return list(Requirement.objects.order_by("pk"))
 
 
-def requirement(kind: str) -> Requirement:
+def requirement(kind: str, *, applies_to: str = "", given_by: str = "") -> Requirement:
+    """The version in force of a line: ``requirement("lecture")`` is the quarterly 党课 of every
+    branch, ``requirement("lecture", applies_to="committee", given_by="secretary")`` the
+    党委书记's own."""
     seeded()
-    return Requirement.objects.get(kind=kind, effective_to__isnull=True)
+    rows = Requirement.objects.filter(kind=kind, given_by=given_by, effective_to__isnull=True)
+    return rows.get(applies_to=applies_to) if applies_to else rows.get()
 
 
 def at(day: dt.date, hour: int = 15, minute: int = 0) -> dt.datetime:
@@ -49,14 +53,17 @@ def hold(
     present: Iterable[Member] | None = None,
     actor: Any = None,
     title: str = "",
+    lecturer: Member | None = None,
 ) -> Meeting:
     """Plan a meeting, sign in those ``present`` (everyone expected when None), write and
-    confirm the minutes: a held meeting, made through the meetings services."""
+    confirm the minutes: a held meeting, made through the meetings services. A 党课 without a
+    ``lecturer`` (a member) names one from outside the system."""
     starts_at = when if isinstance(when, dt.datetime) else at(when)
+    outside = "书记" if kind == meeting_rules.LECTURE and lecturer is None else ""
     meeting = meeting_plan(
         actor=actor, branch=branch, kind=kind, title=title or meeting_rules.KIND_LABELS[kind],
         starts_at=starts_at, ends_at=starts_at + dt.timedelta(minutes=25), group=group,
-        lecturer_name="书记" if kind == meeting_rules.LECTURE else "", send_notice=False,
+        lecturer=lecturer, lecturer_name=outside, send_notice=False,
     )  # fmt: skip
     chosen = None if present is None else {m.pk for m in present}
     # Each one present signs in at the start (the others stay absent, the default).

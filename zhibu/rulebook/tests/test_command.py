@@ -50,7 +50,18 @@ def test_it_prints_the_json_of_the_issue(cast: Cast) -> None:
     group = next(u for u in data["units"] if u["code"] == "T-G1")
     assert (group["kind"], group["branch"]) == ("group", "T-B1")
     assert [r["kind"] for r in group["requirements"]] == ["group_meeting"]
-    assert {u["code"] for u in data["units"]} == {"T-JG", "T-B1", "T-G1", "T-B2"}
+    assert [u["code"] for u in data["units"]] == ["T-COM", "T-B1", "T-G1", "T-B2", "T-JG"]
+    # The committee is a unit too, held only to its secretary's own 党课 (nobody gave one).
+    town = data["units"][0]
+    assert (town["name"], town["kind"], town["status"]) == ("测试镇党委", "committee", "due")
+    assert [(r["kind"], r["key"], r["given_by"], r["label"], r["unit"], r["due"])
+            for r in town["requirements"]] == [
+        ("lecture", "lecture_by_secretary", "secretary", "党委书记讲党课", "year", ["2026"])
+    ]  # fmt: skip
+    assert [r["key"] for r in b1["requirements"] if r["kind"] == "lecture"] == [
+        "lecture",
+        "lecture_by_secretary",
+    ]
     # Members: only warning and critical, with the tail of the ID number, never the whole.
     names = {m["name"]: m for m in data["members"]}
     zhang = names["张三"]

@@ -190,7 +190,8 @@ def test_it_lists_units_open_during_the_range_and_their_periods_while_open(cast:
     assert list(periods(result, "T-OLD", "theme_day")) == [f"2026-0{m}" for m in range(1, 5)]
     later = compute(cast.committee, D(2026, 6, 1), D(2026, 6, 30), TODAY)
     assert "T-OLD" not in [u.code for u in later.units]
-    assert [u.code for u in result.units] == ["T-B1", "T-G1", "T-B2", "T-JG", "T-OLD"]
+    # The committee first (held to its secretary's own 党课), then by code.
+    assert [u.code for u in result.units] == ["T-COM", "T-B1", "T-G1", "T-B2", "T-JG", "T-OLD"]
     assert "O-B1" not in {u.code for u in result.units}
 
 
@@ -241,7 +242,9 @@ def test_it_counts_the_six_months_to_today_when_the_range_runs_on(cast: Cast) ->
 
 def test_it_runs_in_a_fixed_number_of_queries(cast: Cast, django_assert_num_queries: Any) -> None:
     hold(cast.branch, "theme_day", D(2026, 1, 10))
-    with django_assert_num_queries(6):
+    # Requirements, units, held counts, positions, the secretaries' 党课, flagged members and
+    # the number of party members.
+    with django_assert_num_queries(7):
         small = compute(cast.committee, D(2026, 1, 1), D(2026, 6, 30), TODAY)
     # A larger tree: a general branch with branches, groups, committees, members, meetings.
     general = organization_create(
@@ -255,10 +258,10 @@ def test_it_runs_in_a_fixed_number_of_queries(cast: Cast, django_assert_num_quer
         give_committee(b, 3, D(2025, 1, 1))
         hold(b, "committee_meeting", D(2026, 2, 3))
         hold(b, "theme_day", D(2026, 2, 10))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         large = compute(cast.committee, D(2026, 1, 1), D(2026, 6, 30), TODAY)
     assert len(large.units) == len(small.units) + 8
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         compute(cast.committee, D(2024, 1, 1), D(2026, 11, 21), TODAY)  # three years
 
 
@@ -285,8 +288,9 @@ def test_it_summarizes_the_subtree_by_month(cast: Cast) -> None:
     assert (january.ok, january.missing, january.due) == (1, 3, 0)
     assert january.rate == 25
     march = months[2]
-    # March also closes Q1 (党员大会, 党课 of three branches); the year runs on: due.
-    assert march.missing == 4 + 6 and march.due == 3
+    # March also closes Q1 (党员大会, 党课 of three branches); the year runs on: the
+    # 组织生活会 and the 书记讲党课 of three branches and the committee's 书记讲党课 are due.
+    assert march.missing == 4 + 6 and march.due == 3 + 3 + 1
     assert result.chart_data()["labels"] == ["2026-01", "2026-02", "2026-03"]
 
 

@@ -9,7 +9,10 @@ import pytest
 
 from zhibu.rulebook.models import Requirement
 
-DEFAULTS = importlib.import_module("zhibu.rulebook.migrations.0002_fill_requirements").DEFAULTS
+DEFAULTS = [
+    *importlib.import_module("zhibu.rulebook.migrations.0002_fill_requirements").DEFAULTS,
+    *importlib.import_module("zhibu.rulebook.migrations.0004_fill_secretary_lectures").DEFAULTS,
+]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -291,6 +291,49 @@ def test_it_needs_three_committee_members_on_the_day() -> None:
     assert not has_committee([*held, (2, D(2024, 1, 1), None)], on)  # the same person twice
 
 
+SECRETARIES: dict[int, list[tuple[int, dt.date, dt.date | None]]] = {
+    # 第一党支部 (7): member 1 until 1 June (the first day out), then member 2.
+    7: [(1, D(2024, 1, 1), D(2026, 6, 1)), (2, D(2026, 6, 1), None)],
+    # Its committee (3): member 9 since 2025. The general branch between (5) has none.
+    3: [(9, D(2025, 1, 1), None)],
+}
+
+
+@pytest.mark.parametrize(
+    ("lecturer", "on", "credited"),
+    [
+        (1, D(2026, 5, 31), [7]),  # the last day in office
+        (1, D(2026, 6, 1), []),  # the first day out
+        (2, D(2026, 5, 31), []),  # not yet secretary
+        (2, D(2026, 6, 1), [7]),
+        (9, D(2026, 6, 1), [3]),  # the committee's secretary, in a branch below
+        (9, D(2024, 12, 31), []),  # before the committee's secretary took office
+        (4, D(2026, 6, 1), []),  # nobody's secretary
+    ],
+)
+def test_it_credits_the_secretary_on_the_meetings_day(
+    lecturer: int, on: dt.date, credited: list[int]
+) -> None:
+    assert rules.credited_secretaries([3, 5, 7], lecturer, on, SECRETARIES) == credited
+    # Only the organizations on the meeting's path: a sibling branch's lecture credits no one.
+    assert rules.credited_secretaries([3, 5, 8], lecturer, on, SECRETARIES) == [
+        o for o in credited if o == 3
+    ]
+
+
+def test_it_tells_the_secretary_lines_apart_from_the_quarterly_lecture() -> None:
+    plain = Version(1, "lecture", rules.BRANCH, QUARTER, 1, D(2018, 10, 28))
+    own = Version(2, "lecture", rules.BRANCH, YEAR, 1, D(2018, 10, 28), given_by=rules.SECRETARY)
+    town = Version(3, "lecture", rules.COMMITTEE, YEAR, 1, D(2018, 10, 28), None, rules.SECRETARY)
+    assert len({plain.line, own.line, town.line}) == 3
+    assert [rules.UNIT_KINDS[v.applies_to] for v in (plain, own, town)] == [
+        "branch",
+        "branch",
+        "committee",
+    ]
+    assert [p.label for p, _ in plan_periods([own], D(2026, 1, 1), D(2026, 12, 31))] == ["2026"]
+
+
 @pytest.mark.parametrize(
     ("founded", "closed", "on", "open_"),
     [

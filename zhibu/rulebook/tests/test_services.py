@@ -31,17 +31,19 @@ def revise(r: Requirement, **changes: Any) -> Requirement:
 
 def test_it_seeds_the_defaults_of_the_branch_work_regulations() -> None:
     rows = {
-        (r.kind, r.applies_to, r.period, r.min_count, r.effective_from, r.source[-4:])
+        (r.kind, r.applies_to, r.given_by, r.period, r.min_count, r.effective_from, r.source[-4:])
         for r in Requirement.objects.all()
     }
     act = D(2018, 10, 28)
     assert rows == {
-        ("branch_assembly", "branch", "quarter", 1, act, "第十一条"),
-        ("committee_meeting", "branch_with_committee", "month", 1, act, "第十二条"),
-        ("group_meeting", "group", "month", 1, act, "第十三条"),
-        ("lecture", "branch", "quarter", 1, act, "第十五条"),
-        ("theme_day", "branch", "month", 1, act, "第十六条"),
-        ("life_meeting", "branch", "year", 1, act, "第十七条"),
+        ("branch_assembly", "branch", "", "quarter", 1, act, "第十一条"),
+        ("committee_meeting", "branch_with_committee", "", "month", 1, act, "第十二条"),
+        ("group_meeting", "group", "", "month", 1, act, "第十三条"),
+        ("lecture", "branch", "", "quarter", 1, act, "第十五条"),
+        ("lecture", "branch", "secretary", "year", 1, act, "第十五条"),
+        ("lecture", "committee", "secretary", "year", 1, act, "地方实践"),
+        ("theme_day", "branch", "", "month", 1, act, "第十六条"),
+        ("life_meeting", "branch", "", "year", 1, act, "第十七条"),
     }
     assert all(r.effective_to is None and r.note for r in Requirement.objects.all())
 

@@ -32,7 +32,10 @@ def _pad(text: str, width: int) -> str:
 
 
 class Command(ZhibuCommand):
-    help = "制度落实情况：某组织及其下级各党支部、党小组在一段时间内的三会一课落实情况和连续未参加组织生活的党员"
+    help = (
+        "制度落实情况：某组织及其下级各党支部、党小组在一段时间内的三会一课落实情况，"
+        "各党支部书记和党委书记讲党课的情况，和连续未参加组织生活的党员"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--org", required=True, help="组织编码")
@@ -72,7 +75,7 @@ class Command(ZhibuCommand):
             "每格：状态 已完成期数/应考核期数；正常 = 各期已完成，待完成 = 当期未到期，缺失 = 有已结束的期未完成"
         )
         out.write("")
-        kinds = result.kinds
+        kinds = compliance.keys_of(result.units)  # the branches' and the committees'
         headers = ["单位", *[compliance.SHORT_LABELS[k] for k in kinds], "缺失期数"]
         rows = []
         for u in result.units:
@@ -86,7 +89,7 @@ class Command(ZhibuCommand):
         for row in [headers, *rows]:
             out.write("  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)))
         if not rows:
-            out.write("（没有党支部或党小组）")
+            out.write("（没有党委、党支部或党小组）")
         out.write("")
         behind = [u for u in result.units if u.status == rules.BEHIND]
         out.write(f"单位 {len(result.units)} 个，有缺失 {len(behind)} 个。")
