@@ -274,11 +274,12 @@ def unit_change_allowed(old_unit: str, new_unit: str, effective_from: dt.date) -
 def period_status(
     *, held: int, min_count: int, period_end: dt.date, range_end: dt.date, today: dt.date
 ) -> str:
-    """``ok`` when enough were held; ``due`` while the period is still running (its last day is
-    after the end of the range looked at, or after today); else ``missing``."""
+    """``ok`` when enough were held; ``due`` while the period is still running (it goes on past
+    the end of the range looked at, or its last day is today or later: a meeting can still be
+    held that day); else ``missing``."""
     if held >= min_count:
         return OK
-    if period_end > min(range_end, today):
+    if period_end > range_end or period_end >= today:
         return DUE
     return MISSING
 

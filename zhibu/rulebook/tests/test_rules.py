@@ -248,7 +248,9 @@ def test_it_lets_the_unit_change_only_where_both_periods_start(
         (0, D(2026, 3, 31), D(2026, 6, 30), D(2026, 11, 21), "missing"),
         (0, D(2026, 11, 30), D(2026, 12, 31), D(2026, 11, 21), "due"),  # after today
         (0, D(2026, 6, 30), D(2026, 6, 15), D(2026, 11, 21), "due"),  # after the range end
-        (0, D(2026, 11, 21), D(2026, 12, 31), D(2026, 11, 21), "missing"),  # last day is today
+        (0, D(2026, 11, 21), D(2026, 12, 31), D(2026, 11, 21), "due"),  # last day is today
+        (0, D(2026, 11, 21), D(2026, 11, 21), D(2026, 11, 21), "due"),  # and the range ends there
+        (0, D(2026, 6, 30), D(2026, 6, 30), D(2026, 11, 21), "missing"),  # range ends with it
         (0, D(2026, 11, 20), D(2026, 12, 31), D(2026, 11, 21), "missing"),
     ],
 )
