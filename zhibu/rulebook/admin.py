@@ -10,5 +10,13 @@ from zhibu.rulebook.models import Requirement
 class RequirementAdmin(ReadOnlyAdmin):
     """Read-only: a change is a new version made on the 修订 page (services.requirement_revise)."""
 
-    list_display = ("kind", "applies_to", "period", "min_count", "effective_from", "effective_to")
+    list_display = (
+        "kind",
+        "given_by",
+        "applies_to",
+        "period",
+        "min_count",
+        "effective_from",
+        "effective_to",
+    )
     list_filter = ("kind", "applies_to", "period")
