@@ -57,7 +57,10 @@ class MemberQuerySet(models.QuerySet["Member"]):
         return self.filter(scope_for(user).managed_member_q())
 
     def with_id_number(self, id_number: str) -> MemberQuerySet:
-        return self.filter(id_number_hash=crypto.keyed_hash(id_number, purpose="id_number"))
+        """By 身份证号, written any way (a lower-case x, spaces): the stored hash is of the
+        normalized number."""
+        normalized = rules.normalize_id(id_number)
+        return self.filter(id_number_hash=crypto.keyed_hash(normalized, purpose="id_number"))
 
 
 class Member(models.Model):

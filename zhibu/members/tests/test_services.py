@@ -267,3 +267,16 @@ def test_it_refuses_a_probationary_step_before_eighteen(cast: Cast) -> None:
         services.member_category_change(
             actor=None, member=young, to="probationary", on=dt.date(2025, 5, 31)
         )
+
+
+def test_it_finds_a_member_by_an_id_number_ending_in_a_lower_case_x(cast: Cast) -> None:
+    from zhibu.testing import make_id_number
+
+    number = next(
+        n for n in (make_id_number(dt.date(1980, 1, 1), i) for i in range(1, 200)) if n[-1] == "X"
+    )
+    member = services.member_create(
+        actor=None, branch=cast.branch, values=member_values(id_number=number)
+    )
+    assert Member.objects.with_id_number(number.lower()).get() == member
+    assert Member.objects.with_id_number(f" {number[:6]} {number[6:]} ").get() == member
