@@ -533,6 +533,21 @@ def pages_worker(*, requests: int, warmup: int, board_requests: int = 10) -> Ite
         yield figure(f"{page}_p50_ms", p50, target, role=role)
         yield figure(f"{page}_p95_ms", p95, None, role=role)
         yield figure(f"{page}_queries", queries, None, role=role)
+        if board:  # the same page when nothing is remembered: the computation included
+            yield figure(f"{page}_cold_p50_ms", _cold_board(clients[role], url), None, role=role)
+
+
+def _cold_board(client: Any, url: str, requests: int = 5) -> float:
+    """The board's response time after a write (its remembered results dropped), in ms."""
+    from zhibu.rulebook import compliance
+
+    times = []
+    for _ in range(requests):
+        compliance._remembered.clear()
+        start = time.perf_counter()
+        _check(client.get(url))
+        times.append((time.perf_counter() - start) * 1000)
+    return round(statistics.median(times), 1)
 
 
 def _board_url(code: str) -> str:
