@@ -11,13 +11,15 @@ lecturer has ever been a secretary, a few per branch a year. The rules themselve
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import threading
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connections
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
@@ -502,6 +504,28 @@ class _Line:
     items: list[tuple[rules.Period, int, int, dt.date, range, str]]
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _without_gc_pauses(func: F) -> F:
+    """Run ``func`` with the cyclic garbage collector paused: a county's result is tens of
+    thousands of small objects, which set off full collections of the whole process's heap
+    (a third of the computation); the results hold no reference cycles to collect."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return wrapper  # type: ignore[return-value]
+
+
+@_without_gc_pauses
 def compute(
     org: Organization, date_from: dt.date, date_to: dt.date, today: dt.date | None = None
 ) -> Result:
@@ -584,14 +608,24 @@ def compute(
                 continue
             by_secretary = line.given_by == rules.SECRETARY
             held = given.get(pk) if by_secretary else mine.get(line.kind)
+            refs = credited.get(pk, []) if by_secretary else []  # by day, as the query sorts
+            ref_days = [day for day, _ in refs]
             committee = line.applies_to == rules.BRANCH_WITH_COMMITTEE
+            terms = positions.get(pk, ()) if committee else ()
+            steady = (
+                rules.committee_throughout(terms, line.items[0][3], line.items[-1][3])
+                if committee and line.items
+                else None
+            )
             periods, used = [], {}
             for period, min_count, version_id, end, columns, too_few in line.items:
                 if (founded is not None and founded > end) or (
                     closed is not None and end >= closed
                 ):
                     continue  # not open on the period's last day (rules.is_open)
-                if committee and not rules.has_committee(positions.get(pk, ()), end):
+                if committee and not (
+                    steady if steady is not None else rules.has_committee(terms, end)
+                ):
                     continue
                 if not held:
                     n = 0
@@ -602,8 +636,9 @@ def compute(
                 # rules.period_status, with the "too few" half worked out once per period above
                 status = rules.OK if n >= min_count else too_few
                 done = PeriodResult(period, min_count, n, status)
-                if by_secretary:
-                    done.meetings = [m for day, m in credited.get(pk, ()) if period.contains(day)]
+                if by_secretary:  # those in the period (period.contains), found by bisection
+                    first = bisect_left(ref_days, period.start)
+                    done.meetings = [m for _, m in refs[first : bisect_right(ref_days, period.end)]]
                 periods.append(done)
                 used[version_id] = versions[version_id]
             if periods:
@@ -733,11 +768,19 @@ def _secretary_lectures(
         .values_list("pk", "title", "branch__path", "lecturer_id", "starts_at")
     )  # fmt: skip
     tz = _tz()
+    # Where each person was ever a secretary: most organizations above a branch never had the
+    # lecturer as theirs, and need not be checked term by term.
+    seats: dict[int, set[int]] = defaultdict(set)
+    for org_id, terms in secretaries.items():
+        for member_id, _started, _ended in terms:
+            seats[member_id].add(org_id)
     counts: dict[int, dict[int, int]] = defaultdict(dict)
     meetings: dict[int, list[tuple[dt.date, MeetingRef]]] = defaultdict(list)
     for pk, title, path, lecturer, starts_at in rows:
         day = starts_at.astimezone(tz).date()
-        credited = rules.credited_secretaries(ancestor_ids(path), lecturer, day, secretaries)
+        mine = seats.get(lecturer, set())
+        orgs = [org for org in ancestor_ids(path) if org in mine]
+        credited = rules.credited_secretaries(orgs, lecturer, day, secretaries) if orgs else []
         if not credited:
             continue
         bucket = bisect_right(bounds, day) - 1

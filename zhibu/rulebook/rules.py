@@ -311,6 +311,20 @@ def has_committee(
     return len(holders) >= minimum
 
 
+def committee_throughout(
+    positions: Iterable[tuple[int, dt.date, dt.date | None]],
+    first: dt.date,
+    last: dt.date,
+    minimum: int = COMMITTEE_MIN_MEMBERS,
+) -> bool | None:
+    """``has_committee`` for every day from ``first`` to ``last`` when no position starts or
+    ends in between (the usual case), so it need not be asked day by day; else None."""
+    positions = list(positions)
+    if all(s <= first and (e is None or e > last) for _m, s, e in positions):
+        return has_committee(positions, first, minimum)
+    return None
+
+
 def holds_office(
     terms: Iterable[tuple[int, dt.date, dt.date | None]], member: int, on: dt.date
 ) -> bool:

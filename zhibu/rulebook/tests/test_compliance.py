@@ -297,3 +297,17 @@ def test_it_summarizes_the_subtree_by_month(cast: Cast) -> None:
 def test_it_refuses_a_range_that_ends_before_it_starts(cast: Cast) -> None:
     with pytest.raises(ValueError):
         compute(cast.branch, D(2026, 2, 1), D(2026, 1, 1), TODAY)
+
+
+def test_it_leaves_the_garbage_collector_as_it_found_it(cast: Cast) -> None:
+    import gc
+
+    assert gc.isenabled()
+    compute(cast.committee, dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        compute(cast.committee, dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

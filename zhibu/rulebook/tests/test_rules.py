@@ -422,3 +422,25 @@ def test_it_keeps_the_thresholds_as_data_with_a_source() -> None:
     assert (rules.LIFE.warning, rules.LIFE.critical) == (3, 6)
     assert "党章" in rules.LIFE.source
     assert life_level(2) == "ok" and life_level(3) == "warning" and life_level(6) == "critical"
+
+
+@given(
+    starts=st.lists(st.integers(-400, 400), min_size=0, max_size=6),
+    lengths=st.lists(st.one_of(st.none(), st.integers(1, 900)), min_size=6, max_size=6),
+    first=st.integers(-200, 200),
+    span=st.integers(0, 400),
+)
+def test_it_knows_when_the_committee_is_the_same_throughout(
+    starts: list[int], lengths: list[int | None], first: int, span: int
+) -> None:
+    base = D(2026, 1, 1)
+    day = dt.timedelta(days=1)
+    positions = [
+        (i, base + s * day, None if n is None else base + (s + n) * day)
+        for i, (s, n) in enumerate(zip(starts, lengths, strict=False))
+    ]
+    lo, hi = base + first * day, base + (first + span) * day
+    steady = rules.committee_throughout(positions, lo, hi)
+    if steady is not None:  # then every day in between agrees with it
+        for k in range(0, span + 1, max(1, span // 7)):
+            assert rules.has_committee(positions, lo + k * day) is steady
