@@ -58,8 +58,17 @@ from zhibu.meetings.models import (
     MinutesState,
     SignMethod,
 )
-from zhibu.members.models import Member, Transfer, TransferDirection, TransferState
-from zhibu.members.rules import RuleError, parse_date
+from zhibu.members.models import (
+    NO_DISCIPLINE,
+    PARTY_PROBATION,
+    EventKind,
+    Member,
+    MemberEvent,
+    Transfer,
+    TransferDirection,
+    TransferState,
+)
+from zhibu.members.rules import RuleError, parse_date, value_on
 from zhibu.members.services import ImportResult
 from zhibu.orgs.models import Organization, OrgKind
 
@@ -467,6 +476,9 @@ class Person:
     category: str
     joined_on: dt.date | None = None
     full_on: dt.date | None = None
+    # 留党察看: the state now and its dated changes (on, from, to), oldest first
+    party_probation: bool = False
+    discipline: tuple[tuple[dt.date, str, str], ...] = ()
 
 
 Roster = Mapping[str, Sequence[Person]]  # name → the people of that name
@@ -512,11 +524,14 @@ def party_member_on(person: Person, day: dt.date) -> bool:
 
 
 def had_vote_on(person: Person, day: dt.date) -> bool:
-    """有表决权 that day: a 正式党员 already (not still 预备) by the roster's 转正日期."""
+    """有表决权 that day: a 正式党员 already (not still 预备) by the roster's 转正日期, and not
+    under 留党察看 that day (as ``services.people_on`` judges a planned meeting)."""
+    now = PARTY_PROBATION if person.party_probation else NO_DISCIPLINE
     return (
         party_member_on(person, day)
         and person.category == "full"
         and (person.full_on is None or person.full_on <= day)
+        and value_on(now, list(person.discipline), day) != PARTY_PROBATION
     )
 
 
@@ -710,12 +725,19 @@ def branch_roster(branch: Organization) -> dict[int, Member]:
         from_org=branch, direction=TransferDirection.OUT, state=TransferState.COMPLETED
     ).values("member")
     members = Member.objects.filter(Q(branch=branch) | Q(pk__in=moved)).only(
-        "pk", "name", "id_number_tail", "category", "joined_on", "full_on"
+        "pk", "name", "id_number_tail", "category", "joined_on", "full_on", "party_probation"
     )
     return {m.pk: m for m in members}
 
 
 def _people(members: Mapping[int, Member]) -> dict[str, list[Person]]:
+    discipline: dict[int, list[tuple[dt.date, str, str]]] = {}
+    for member_id, day, was, became in (
+        MemberEvent.objects.filter(member__in=list(members), kind=EventKind.DISCIPLINE)
+        .order_by("on", "pk")
+        .values_list("member_id", "on", "from_value", "to_value")
+    ):
+        discipline.setdefault(member_id, []).append((day, was, became))
     return roster_index(
         Person(
             id=m.pk,
@@ -724,6 +746,8 @@ def _people(members: Mapping[int, Member]) -> dict[str, list[Person]]:
             category=m.category,
             joined_on=m.joined_on,
             full_on=m.full_on,
+            party_probation=m.party_probation,
+            discipline=tuple(discipline.get(m.pk, ())),
         )
         for m in members.values()
     )

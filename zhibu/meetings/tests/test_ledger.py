@@ -764,3 +764,25 @@ def test_it_shows_the_secretary_the_ledger_errors_on_a_desk_and_a_phone(
         shot(page, test_output, f"meetings-ledger-import-errors-{name}")
         page.context.close()
     assert not Meeting.objects.filter(imported=True).exists()
+
+
+def test_it_gives_no_vote_to_a_member_under_party_probation_that_day(cast: Cast) -> None:
+    from zhibu.members.services import member_party_probation_set
+
+    member_party_probation_set(
+        actor=None, member=cast.peer, to="party_probation", on=dt.date(2024, 5, 1),
+        note="镇纪委〔2024〕2号",
+    )  # fmt: skip
+    data = xlsx(
+        [
+            row(会议类型="支部党员大会", 日期="2024-04-10", 出席="石书记、梅党员、裴同志"),
+            row(会议类型="支部党员大会", 日期="2024-06-10", 出席="石书记、梅党员、裴同志"),
+        ]
+    )
+    assert run(cast, data).written
+    votes = dict(
+        Attendance.objects.filter(member=cast.peer).values_list(
+            "meeting__starts_at__month", "voting"
+        )
+    )
+    assert votes == {4: True, 6: False}
