@@ -88,7 +88,12 @@ def index(request: Request) -> HttpResponse:
     today = timezone.localdate()
     rows = sorted(
         Requirement.objects.all(),
-        key=lambda r: (compliance.KIND_ORDER.index(r.kind), r.applies_to, r.effective_from),
+        key=lambda r: (
+            compliance.KIND_ORDER.index(r.kind),
+            r.given_by,
+            r.applies_to,
+            r.effective_from,
+        ),
     )
     context = {
         "current": [r for r in rows if r.as_version().in_force(today)],
