@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "zhibu.meetings",
     "zhibu.rulebook",
     "zhibu.reports",
+    "zhibu.textcheck",
+    "zhibu.rectification",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +231,16 @@ ROSTER_IMPORT_MAX_BYTES = env_int("ZHIBU_IMPORT_MAX_MB", 20) * 1024 * 1024
 # RULES.md §3: excluding someone from 应到会有表决权 (too ill, abroad > 6 months, …) needs the
 # higher committee's approval and is a setting, off by default.
 VOTING_EXCLUSIONS = env_bool("ZHIBU_VOTING_EXCLUSIONS", False)
+
+# Rectification (整改): reminders before a measure's deadline, then escalation by days overdue:
+# the branch secretary at 1 day, the committee above (and its 通报 list) past ESCALATE_DAYS.
+RECTIFICATION_REMIND_DAYS = env_int("ZHIBU_RECTIFICATION_REMIND_DAYS", 7)
+RECTIFICATION_ESCALATE_DAYS = env_int("ZHIBU_RECTIFICATION_ESCALATE_DAYS", 30)
+# 回头看: how many months after 销号 a closed problem is checked again.
+RECTIFICATION_RECHECK_MONTHS = env_int("ZHIBU_RECTIFICATION_RECHECK_MONTHS", 3)
+# Material checks (材料质检): how alike two problems must be (0–1, on normalized characters) to
+# be reported as copied between members or repeated from an earlier year.
+TEXTCHECK_SIMILARITY = float(os.environ.get("ZHIBU_TEXTCHECK_SIMILARITY", "0.8"))
 
 EMAIL_BACKEND = os.environ.get(
     "ZHIBU_EMAIL_BACKEND",

@@ -48,7 +48,8 @@ def member_values(**overrides: Any) -> dict[str, Any]:
 
 
 def restore_seeded_rows() -> None:
-    """Put back the rows the data migrations seed (the rulebook's default requirements).
+    """Put back the rows the data migrations seed (the rulebook's default requirements, the
+    problem categories).
 
     A transactional test (the browser tests, live_server) ends by flushing every table, and a
     flush takes the migrations' rows with it; tests that run later on the same database expect
@@ -58,8 +59,13 @@ def restore_seeded_rows() -> None:
 
     from django.apps import apps
 
+    from zhibu.rectification.models import ProblemCategory
     from zhibu.rulebook.models import Requirement
 
+    if not ProblemCategory.objects.exists():
+        importlib.import_module("zhibu.rectification.migrations.0002_fill_categories").fill(
+            apps, None
+        )
     if not Requirement.objects.exists():
         for name in ("0002_fill_requirements", "0004_fill_secretary_lectures"):
             importlib.import_module(f"zhibu.rulebook.migrations.{name}").fill(apps, None)

@@ -14,5 +14,7 @@ urlpatterns = [
     path("notices/", include("zhibu.notices.urls")),
     path("reports/", include("zhibu.reports.urls")),
     path("", include("zhibu.rulebook.urls")),
+    path("", include("zhibu.textcheck.urls")),
+    path("rectification/", include("zhibu.rectification.urls")),
     path("admin/", admin.site.urls),
 ]

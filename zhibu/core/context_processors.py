@@ -42,6 +42,12 @@ def shell(request: HttpRequest) -> dict[str, Any]:
                     request, "制度落实", reverse("rulebook:compliance", args=[target.code]), "check"
                 )
             )
+            ledger_url = reverse("rectification:ledger", args=[target.code])
+            nav.append(
+                {"label": "整改", "url": ledger_url, "icon": "alert",
+                 "active": path.startswith("/rectification/") and not path.startswith(
+                     reverse("rectification:mine"))}
+            )  # fmt: skip
             if target.kind == "branch":
                 meetings_url = reverse("meetings:branch", args=[target.code])
                 in_meeting = path.startswith("/meetings/") and path[10:11].isdigit()
@@ -59,6 +65,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
                 )
     if scope.member is not None:
         nav.append(_item(request, "组织生活", reverse("meetings:mine"), "book", exact=True))
+        nav.append(_item(request, "我的整改", reverse("rectification:mine"), "check", exact=True))
     unread = unread_count(user)
     nav.append({**_item(request, "通知", reverse("notices:list"), "bell"), "count": unread})
     nav.append(_item(request, "我的", reverse("members:me"), "user"))

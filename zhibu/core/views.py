@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -19,6 +20,8 @@ from zhibu.members import rules as member_rules
 from zhibu.members.models import Category, Member
 from zhibu.orgs import queries
 from zhibu.orgs.models import Organization, Position, Role, subtree_q
+from zhibu.rectification import queries as rectification_queries
+from zhibu.rectification.models import Measure, Problem, Publication
 from zhibu.rulebook.compliance import due_next
 
 SW_VERSION = "v1"  # bump when the offline page or the CSS it uses changes
@@ -48,6 +51,7 @@ def home(request: Request) -> HttpResponse:
                     "recent": recent,
                     "categories": Category.choices,
                     "due_next": due_next(org, today),
+                    "rect": rectification_queries.home_counts(org, today),
                 },
             )
         summary = queries.subtree_summary(org, today)
@@ -60,6 +64,7 @@ def home(request: Request) -> HttpResponse:
                 "flagged": summary.branches_with_findings[:20],
                 "recent": recent,
                 "categories": Category.choices,
+                "rect": rectification_queries.home_counts(org, today),
             },
         )
     member = scope.member
@@ -72,12 +77,28 @@ def home(request: Request) -> HttpResponse:
             .first()
         )
         context["tasks"] = member_tasks(member, today)
+        context["my_problems"] = Problem.objects.still_open().filter(owner_member=member).count()
+        if member.is_party_member:
+            context["publications"] = list(
+                Publication.objects.showing(today).filter(organization_id=member.branch_id)[:3]
+            )
     return render(request, "core/home_member.html", context)
 
 
 def member_tasks(member: Member, today: dt.date) -> list[dict[str, str]]:
     """What a member should do soon, derived from their record (nothing to tick by hand)."""
     tasks: list[dict[str, str]] = []
+    for m in Measure.objects.unfinished().filter(responsible=member).order_by("deadline", "pk"):
+        days = (m.deadline - today).days
+        tasks.append(
+            {
+                "title": f"整改措施：{m.text[:40]}",
+                "detail": f"时限 {m.deadline.isoformat()}"
+                + (f"，已逾期{-days}天" if days < 0 else "，今天到期" if days == 0 else ""),
+                "level": "danger" if days < 0 else "warning" if days <= 7 else "muted",
+                "url": reverse("rectification:detail", args=[m.problem_id]) + f"#measure-{m.pk}",
+            }
+        )
     if member.category == Category.PROBATIONARY and member.joined_on:
         ends = member_rules.probation_ends(member.joined_on)
         days = (ends - today).days

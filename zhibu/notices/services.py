@@ -118,10 +118,11 @@ class Reminded:
     meetings: int = 0  # meetings starting tomorrow that had someone to remind
     meeting_notices: int = 0
     makeup_notices: int = 0
+    rectification_notices: int = 0  # 整改 deadlines, escalations and 回头看
 
     @property
     def notices(self) -> int:
-        return self.meeting_notices + self.makeup_notices
+        return self.meeting_notices + self.makeup_notices + self.rectification_notices
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:
@@ -200,8 +201,9 @@ def _makeup_reminders(today: dt.date) -> int:
 
 
 def reminders_send(*, today: dt.date | None = None) -> Reminded:
-    """The day-before reminder for every planned meeting starting tomorrow (local date), and
-    one reminder per missed meeting whose 补学 is more than a week overdue.
+    """The day-before reminder for every planned meeting starting tomorrow (local date),
+    one reminder per missed meeting whose 补学 is more than a week overdue, and the
+    rectification deadlines (``rectification.services.deadline_reminders_send``).
 
     Run as often as you like: each reminder's key makes it go out once.
     """
@@ -211,6 +213,10 @@ def reminders_send(*, today: dt.date | None = None) -> Reminded:
         result.meetings, result.meeting_notices = _meeting_reminders(today)
     with transaction.atomic():
         result.makeup_notices = _makeup_reminders(today)
+    from zhibu.rectification.services import deadline_reminders_send
+
+    with transaction.atomic():
+        result.rectification_notices = deadline_reminders_send(today=today).notices
     return result
 
 
