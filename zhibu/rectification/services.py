@@ -556,14 +556,13 @@ def measure_return(*, actor: User | None, measure: Measure, reason: str) -> Meas
         changes={"measure": [row.text[:60], row.text[:60]], "reason": [None, reason]}
         | ({"status": [labels[before], labels[after]]} if before != after else {}),
     )  # fmt: skip
-    if row.responsible.user_id:  # type: ignore[attr-defined]
-        notify(
-            users=User.objects.filter(member=row.responsible),
-            key=f"measure:{row.pk}:returned:{timezone.now():%Y%m%d%H%M%S}",
-            title=f"整改措施被退回：{row.text[:30]}",
-            body=reason,
-            url=reverse("rectification:detail", args=[problem.pk]),
-        )
+    notify(
+        users=User.objects.filter(member=row.responsible),
+        key=f"measure:{row.pk}:returned:{timezone.now():%Y%m%d%H%M%S%f}",
+        title=f"整改措施被退回：{row.text[:30]}",
+        body=reason,
+        url=reverse("rectification:detail", args=[problem.pk]),
+    )
     return row
 
 
