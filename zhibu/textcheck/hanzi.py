@@ -69,7 +69,7 @@ _PAIRS = """
 def _table() -> dict[str, str]:
     table: dict[str, str] = {}
     for pair in _PAIRS.split():
-        traditional, simplified = pair
+        traditional, simplified = pair[0], pair[1]
         # A pair written twice is harmless; a pair that maps a character to itself says nothing.
         if traditional != simplified:
             table[traditional] = simplified

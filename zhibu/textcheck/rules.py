@@ -468,7 +468,8 @@ def generic_problem(text: str) -> list[Finding]:
 
 
 def _sorted(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: (f.start, f.end, f.rule))
+    """By where they start; of two that start together, the longer (enclosing) one first."""
+    return sorted(findings, key=lambda f: (f.start, -f.end, f.rule))
 
 
 def check_measure(text: str) -> list[Finding]:

@@ -111,12 +111,16 @@ def find_repeats(items: Iterable[Item], threshold: float) -> list[Pair]:
 
 
 # Who the other item belongs to, as the message says it: by the first part of ``Item.owner``.
-OWNER_WORDS = {"member": "其他党员", "committee": "支部委员会（班子）", "branch": "党支部"}
+OWNER_WORDS = {
+    "member": "本支部另一名党员",
+    "committee": "本支部支委会（班子）",
+    "branch": "本支部以支部名义",
+}
 
 
 def _owner_word(owner: object) -> str:
     kind = owner[0] if isinstance(owner, tuple) and owner else None
-    return OWNER_WORDS.get(kind, "其他人") if isinstance(kind, str) else "其他人"
+    return OWNER_WORDS.get(kind, "本支部其他人") if isinstance(kind, str) else "本支部其他人"
 
 
 def _percent(score: float) -> int:
@@ -140,7 +144,7 @@ def cross_findings(items: Iterable[Item], threshold: float) -> dict[object, list
         score, other_id = max(matches, key=lambda m: m[0])
         more = f"，同样的还有{len(matches) - 1}条" if len(matches) > 1 else ""
         message = (
-            f"与同一支部{_owner_word(by_id[other_id].owner)}的问题几乎相同"
+            f"与{_owner_word(by_id[other_id].owner)}查摆的问题几乎相同"
             f"（相似度{_percent(score)}%）{more}，像是轮流分配或互相照抄；"
             "请写自己的具体问题和具体事实"
         )

@@ -26,7 +26,7 @@ def highlight(text: str, findings: Sequence[Finding]) -> SafeString:
     spans = [(max(f.start, 0), min(f.end, len(text)), f) for f in findings]
     spans = [s for s in spans if s[0] < s[1]]
     cuts = sorted({0, len(text), *(a for a, _, _ in spans), *(b for _, b, _ in spans)})
-    pieces = []
+    pieces: list[str] = []
     for lo, hi in zip(cuts, cuts[1:], strict=False):
         over = [f for a, b, f in spans if a <= lo and hi <= b]
         body = escape(text[lo:hi]).replace("\n", "<br>\n")
