@@ -129,6 +129,11 @@ class BaseMeasureFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {"org": self.org}
 
+    def clean(self) -> None:
+        super().clean()
+        if not any(f.has_changed() for f in self.forms):
+            raise forms.ValidationError("每个问题至少要有一项整改措施，请填写措施、责任人和时限")
+
     def inputs(self) -> list[MeasureInput]:
         return [f.as_input() for f in self.forms if f.has_changed() and f.cleaned_data]
 
@@ -136,10 +141,9 @@ class BaseMeasureFormSet(forms.BaseFormSet):
 MeasureFormSet = forms.formset_factory(
     MeasureForm,
     formset=BaseMeasureFormSet,
-    extra=2,
-    min_num=1,
+    extra=3,
+    min_num=0,
     max_num=MAX_MEASURES,
-    validate_min=True,
     validate_max=True,
 )
 

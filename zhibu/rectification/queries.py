@@ -136,7 +136,12 @@ class Group:
     overdue: int = 0
 
 
-def groups(org: Organization, flt: LedgerFilter, today: dt.date) -> list[Group]:
+def groups(
+    org: Organization,
+    flt: LedgerFilter,
+    today: dt.date,
+    categories: Iterable[ProblemCategory] | None = None,
+) -> list[Group]:
     """Counts per volume (分册) of the ledger: one aggregate query."""
     qs = flt.apply(Problem.objects.in_subtree(org.path), today)
     key = {
@@ -160,7 +165,7 @@ def groups(org: Organization, flt: LedgerFilter, today: dt.date) -> list[Group]:
     )
     labels: dict[Any, str]
     if flt.by == "category":
-        labels = {c.pk: c.name for c in ProblemCategory.objects.all()}
+        labels = {c.pk: c.name for c in (categories or ProblemCategory.objects.all())}
         order = list(labels)
     elif flt.by == "owner":
         labels, order = dict(OwnerKind.choices), list(OwnerKind.values)

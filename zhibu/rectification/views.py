@@ -69,6 +69,7 @@ def ledger(request: Request, code: str) -> HttpResponse:
     flt = queries.LedgerFilter.from_query(request.GET)
     page = Paginator(queries.ledger(org, flt, today), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = queries.annotate(page.object_list, today)
+    categories = list(ProblemCategory.objects.all())
     years = (
         Problem.objects.in_subtree(org.path).order_by("-year").values_list("year", flat=True)
     ).distinct()
@@ -76,11 +77,11 @@ def ledger(request: Request, code: str) -> HttpResponse:
         "org": org,
         "flt": flt,
         "filters": flt.as_query(),
-        "groups": queries.groups(org, flt, today),
+        "groups": queries.groups(org, flt, today, categories),
         "groupings": queries.GROUPINGS,
         "page": page,
         "years": list(years),
-        "categories": ProblemCategory.objects.all(),
+        "categories": categories,
         "owner_kinds": OwnerKind.choices,
         "sources": Source.choices,
         "statuses": [*ProblemStatus.choices, (queries.OVERDUE, "已逾期")],
