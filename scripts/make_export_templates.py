@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -27,6 +28,7 @@ from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -376,6 +378,136 @@ def meeting_book() -> bytes:
     return buf.getvalue()
 
 
+# --- 整改台账（Word） -----------------------------------------------------------------------------
+
+LEDGER_COLUMNS = ("序号", "问题", "原因", "整改措施", "责任人", "时限", "进展", "是否销号")
+LEDGER_WIDTHS = [1.2, 5.0, 4.0, 5.4, 1.8, 2.7, 4.0, 1.6]  # 25.7 cm: A4 landscape less margins
+
+
+def _repeat_header(row: Any) -> None:
+    """Word repeats this row at the top of each page the table runs onto."""
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+
+
+def _ledger_table(doc: Any, records: str, problem: str) -> None:
+    """One row per measure; 序号, 问题, 原因 and 是否销号 merged down over a problem's measures
+    ({% vm %}), so each measure keeps its own 责任人, 时限 and 进展."""
+    table = doc.add_table(rows=1, cols=len(LEDGER_COLUMNS), style="Table Grid")
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, LEDGER_COLUMNS, strict=True):
+        _label(cell, text)
+    _repeat_header(table.rows[0])
+    _tag_row(table, f"{{%tr for p in {records} %}}")
+    _tag_row(table, "{%tr for m in p.measures %}")
+    row = table.add_row()
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    _cell(row.cells[0], "{% vm %}{{ p.number }}", align=center)
+    _cell(row.cells[1], "{% vm %}" + problem)
+    _cell(row.cells[2], "{% vm %}{{ p.causes }}")
+    _cell(row.cells[3], "{{ m.number }}. {{ m.text }}")
+    _cell(row.cells[4], "{{ m.responsible }}", align=center)
+    _cell(row.cells[5], "{{ m.deadline }}", align=center)
+    _cell(row.cells[6], "{{ m.progress }}")
+    _cell(
+        row.cells[7],
+        "{% vm %}{{ p.closed }}{% if p.closed_on %}（{{ p.closed_on }}）{% endif %}",
+        align=center,
+    )
+    _tag_row(table, "{%tr endfor %}")
+    _tag_row(table, "{%tr endfor %}")
+    _widths(table, LEDGER_WIDTHS)
+    _tag(doc, f"{{%p if not {records} %}}")
+    _para(doc, "无", style="记录正文")
+    _tag(doc, "{%p endif %}")
+
+
+def rectification_ledger_docx() -> bytes:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.top_margin = section.bottom_margin = Cm(2.0)
+    section.left_margin = section.right_margin = Cm(2.0)
+
+    normal = doc.styles["Normal"]
+    _fonts(normal, SONG, 12)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.25
+    grid = doc.styles["Table Grid"]
+    _fonts(grid, SONG, 10.5)
+    grid.paragraph_format.line_spacing = 1.0
+
+    title = _style(doc, "台账标题")
+    _fonts(title, HEI, 18, bold=True)
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_after = Pt(6)
+    sub = _style(doc, "台账说明")
+    _fonts(sub, SONG, 10.5)
+    sub.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    part = _style(doc, "栏目标题")
+    _fonts(part, HEI, 14, bold=True)
+    part.paragraph_format.space_before = Pt(12)
+    part.paragraph_format.space_after = Pt(6)
+    part.paragraph_format.keep_with_next = True
+    body = _style(doc, "记录正文")
+    body.paragraph_format.first_line_indent = Pt(24)
+    small = _style(doc, "附注")
+    _fonts(small, SONG, 9)
+    small.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.style = small
+    footer.add_run("{{ org.name }} · 整改台账 · 第 ")
+    _page_number(footer)
+    footer.add_run(" 页")
+
+    _para(doc, "{{ title }}", style="台账标题")
+    _para(doc, "筛选条件：{{ filters.text }}　　导出日期：{{ generated_on }}", style="台账说明")
+    _para(
+        doc,
+        "共{{ totals.problems }}个问题（班子问题{{ collective|length }}个，党员个人问题"
+        "{{ individual|length }}个），整改措施{{ totals.measures }}项。其中待整改"
+        "{{ totals.open }}个，整改中{{ totals.in_progress }}个，已完成待销号"
+        "{{ totals.rectified }}个，已销号{{ totals.closed }}个；逾期未完成{{ totals.overdue }}个。",
+        style="记录正文",
+    ).paragraph_format.space_before = Pt(6)
+
+    _para(doc, "一、班子（支部委员会/党支部）问题", style="栏目标题")
+    _ledger_table(
+        doc,
+        "collective",
+        "{% if subtree %}【{{ p.organization }}】{% endif %}{{ p.description }}",
+    )
+    _para(doc, "二、党员个人问题", style="栏目标题")
+    _ledger_table(
+        doc,
+        "individual",
+        "{{ p.owner }}{% if subtree %}（{{ p.organization }}）{% endif %}：{{ p.description }}",
+    )
+
+    _para(doc)
+    _para(
+        doc,
+        "说明：问题整改完成后，由党支部（班子和党支部的问题由上级党组织）逐项核实，对单销号。",
+        style="附注",
+    )
+    sign = _para(
+        doc,
+        "填报人：＿＿＿＿＿＿　　审核人（书记）：＿＿＿＿＿＿　　（党组织盖章）",
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+    )
+    sign.paragraph_format.space_before = Pt(12)
+
+    _fixed_properties(doc, "整改台账")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
 # --- .xlsx helpers ----------------------------------------------------------------------------
 
 THIN = Side(style="thin", color="000000")
@@ -596,6 +728,106 @@ def attendance_sheet() -> bytes:
     return _workbook_bytes(wb)
 
 
+# --- 整改台账 -----------------------------------------------------------------------------------
+
+LEDGER_SHEET = (
+    # (header, placeholder, width, horizontal alignment)
+    ("序号", "{{ row.number }}", 5, "center"),
+    ("所属组织", "{{ row.organization }}", 11, "center"),
+    ("年度", "{{ row.year }}", 6, "center"),
+    (
+        "问题来源",
+        "{{ row.source }}{% if row.source_note %}（{{ row.source_note }}）{% endif %}",
+        9,
+        "center",
+    ),
+    ("问题类别", "{{ row.category }}", 9, "center"),
+    ("问题主体", "{{ row.owner }}", 10, "center"),
+    ("问题表现", "{{ row.description }}", 28, "left"),
+    ("原因剖析", "{{ row.causes }}", 22, "left"),
+    ("整改目标", "{{ row.target }}", 14, "left"),
+    ("整改措施", "{{ row.measures_text }}", 32, "left"),
+    ("责任领导/\n责任人", "{{ row.responsible }}", 10, "center"),
+    ("整改时限", "{{ row.deadline }}{% if row.late %}\n{{ row.late }}{% endif %}", 11, "center"),
+    ("整改进展/\n完成情况", "{{ row.progress_text }}", 24, "left"),
+    ("状态", "{{ row.status }}", 7, "center"),
+    ("是否销号", "{{ row.closed }}", 6, "center"),
+    ("销号时间", "{{ row.closed_on }}", 11, "center"),
+    ("佐证材料", "{{ row.evidence }}", 12, "left"),
+    (
+        "备注",
+        "{{ row.remark }}{% if row.recurs %}{% if row.remark %}；{% endif %}"
+        "往年问题重复出现（{{ row.recurs }}）{% endif %}",
+        11,
+        "left",
+    ),
+)
+
+
+def rectification_ledger() -> bytes:
+    wb = Workbook()
+    ws = wb.create_sheet()
+    wb.remove(wb.worksheets[0])
+    ws.title = "整改台账"
+    last = get_column_letter(len(LEDGER_SHEET))
+    split = get_column_letter(len(LEDGER_SHEET) - 5)
+    for n, (_, _, width, _) in enumerate(LEDGER_SHEET, start=1):
+        ws.column_dimensions[get_column_letter(n)].width = width
+
+    ws.merge_cells(f"A1:{last}1")
+    _put(ws, "A1", "{{ title }}", bold=True, size=18, align="center")
+    ws.row_dimensions[1].height = 36
+    ws.merge_cells(f"A2:{get_column_letter(len(LEDGER_SHEET) - 6)}2")
+    _put(ws, "A2", "筛选条件：{{ filters.text }}", size=10)
+    ws.merge_cells(f"{split}2:{last}2")
+    _put(ws, f"{split}2", "导出日期：{{ generated_on }}", size=10, align="right")
+    ws.merge_cells(f"A3:{last}3")
+    _put(
+        ws,
+        "A3",
+        "共 {{ totals.problems }} 个问题、{{ totals.measures }} 项整改措施：待整改 {{ totals.open }} 个，"
+        "整改中 {{ totals.in_progress }} 个，已完成（待销号）{{ totals.rectified }} 个，"
+        "已销号 {{ totals.closed }} 个；逾期未完成 {{ totals.overdue }} 个。",
+        size=10,
+    )
+    ws.row_dimensions[2].height = ws.row_dimensions[3].height = 20
+    for n, (head, value, _, align) in enumerate(LEDGER_SHEET, start=1):
+        col = get_column_letter(n)
+        _put(ws, f"{col}4", head, head=True, align="center", size=10)
+        _put(ws, f"{col}5", value, box=True, align=align, size=10)
+    ws.row_dimensions[4].height = 32
+    ws.merge_cells(f"A7:{last}7")
+    _put(
+        ws,
+        "A7",
+        "说明：状态“已完成”指各项整改措施均已完成，待核实销号；党员个人的问题由党支部核实销号，"
+        "班子和党支部的问题由上级党组织核实销号（对单销号）。整改时限为各项措施中最晚的时限。",
+        size=9,
+        color="555555",
+    )
+    ws.row_dimensions[7].height = 28
+    ws.merge_cells(f"A8:{last}8")
+    _put(
+        ws,
+        "A8",
+        "填报人：＿＿＿＿＿＿　　审核人（书记）：＿＿＿＿＿＿　　（党组织盖章）",
+        align="right",
+    )
+    ws.row_dimensions[8].height = 30
+    ws.merge_cells(f"A9:{last}9")
+    _put(
+        ws,
+        "A9",
+        "{{ org.short_name }} · 由支部系统导出 · {{ generated_on }}",
+        size=9,
+        align="right",
+        color="555555",
+    )
+    ws.freeze_panes = "A5"
+    _print_setup(ws, landscape=True, title_rows="4:4")
+    return _workbook_bytes(wb)
+
+
 # --- reproducible packages --------------------------------------------------------------------
 
 
@@ -623,6 +855,8 @@ BUILDERS = {
     "meeting_book.docx": meeting_book,
     "sign_in_sheet.xlsx": sign_in_sheet,
     "attendance_sheet.xlsx": attendance_sheet,
+    "rectification_ledger.xlsx": rectification_ledger,
+    "rectification_ledger_docx.docx": rectification_ledger_docx,
 }
 
 

@@ -27,6 +27,16 @@ from zhibu.meetings.models import (
 )
 from zhibu.members.models import Member
 from zhibu.orgs.models import COMMITTEE_ROLES, Organization, Position, Role
+from zhibu.rectification import rules as rect_rules
+from zhibu.rectification.models import (
+    Measure,
+    MeasureStatus,
+    OwnerKind,
+    Problem,
+    ProblemCategory,
+    Source,
+)
+from zhibu.rectification.queries import OVERDUE, LedgerFilter, annotate, ledger
 from zhibu.reports import rules
 
 KIND_SHORT = {
@@ -398,4 +408,165 @@ def attendance_context(branch: Organization, year: int) -> dict[str, Any]:
             **totals,
             "rate": rules.rate(totals["present"], totals["expected"]),
         },
+    }
+
+
+# --- 整改台账 ------------------------------------------------------------------------------------
+
+LEDGER_STATUS = {
+    rect_rules.OPEN: "待整改",
+    rect_rules.IN_PROGRESS: "整改中",
+    rect_rules.RECTIFIED: "已完成",
+    rect_rules.CLOSED: "已销号",
+}
+
+
+def _zh(day: dt.date | None) -> str:
+    return rules.zh_long_date(day) if day else ""
+
+
+def _late(days: int) -> str:
+    return f"逾期{days}天" if days > 0 else ""
+
+
+def _ledger_measure(m: Measure, number: int, problem: Problem, today: dt.date) -> dict[str, Any]:
+    late = 0
+    if m.status == MeasureStatus.OPEN and not problem.is_closed:
+        late = max((today - m.deadline).days, 0)
+    if m.status == MeasureStatus.OPEN:
+        progress = "未完成" + (f"，{_late(late)}" if late else "")
+    else:
+        checked = "（已核实）" if m.status == MeasureStatus.VERIFIED else ""
+        progress = f"{_zh(m.done_on)}完成{checked}：{m.evidence}"
+    return {
+        "number": number,
+        "text": m.text,
+        "responsible": m.responsible.name,
+        "deadline": _zh(m.deadline),
+        "status": m.get_status_display(),
+        "done_on": _zh(m.done_on),
+        "evidence": m.evidence,
+        "files": rules.joined(f.name for f in m.files.all()),
+        "late": _late(late),
+        "progress": progress,
+    }
+
+
+def _ledger_problem(p: Problem, number: int, today: dt.date) -> dict[str, Any]:
+    """One problem of an annotated ledger (``queries.annotate``): plain values only."""
+    rows = list(p.measures.all())
+    measures = [_ledger_measure(m, n, p, today) for n, m in enumerate(rows, start=1)]
+    done = [m for m, row in zip(measures, rows, strict=True) if row.status != MeasureStatus.OPEN]
+    progress: str = p.progress.text  # type: ignore[attr-defined]
+    return {
+        "number": number,
+        "organization": p.organization.display_name,
+        "owner": p.owner_label,
+        "owner_kind": p.get_owner_kind_display(),
+        "is_personal": p.owner_kind == rect_rules.OWNER_MEMBER,
+        "year": p.year,
+        "source": p.get_source_display(),
+        "source_note": p.source_note,
+        "category": p.category.name,
+        "description": p.description,
+        "target": p.target,
+        "causes": "\n".join(f"{label}：{text}" for label, text in p.causes),
+        "cause_thinking": p.cause_thinking,
+        "cause_ability": p.cause_ability,
+        "cause_family": p.cause_family,
+        "cause_other": p.cause_other,
+        "measures": measures,
+        "measures_text": "\n".join(
+            f"{m['number']}. {m['text']}（责任人：{m['responsible']}；时限：{m['deadline']}）"
+            for m in measures
+        ),
+        "responsible": rules.joined(dict.fromkeys(m["responsible"] for m in measures)),
+        "deadline": _zh(max((m.deadline for m in rows), default=None)),
+        "progress": progress,
+        "progress_text": "\n".join([progress] + [f"{m['number']}. {m['progress']}" for m in done]),
+        "status": LEDGER_STATUS.get(p.status, p.get_status_display()),
+        "late": _late(p.days_late),  # type: ignore[attr-defined]
+        "closed": "是" if p.is_closed else "否",
+        "closed_on": _zh(p.closed_on),
+        "evidence": rules.joined(f.name for m in rows for f in m.files.all()),
+        "remark": p.remark,
+        "recurs": f"{p.recurs.year}年曾查摆" if p.recurs_id and p.recurs else "",
+    }
+
+
+def _ledger_filters(flt: LedgerFilter) -> dict[str, str]:
+    category = ""
+    if flt.category:
+        found = ProblemCategory.objects.filter(pk=flt.category).first()
+        category = found.name if found else f"#{flt.category}"
+    status = "已逾期" if flt.status == OVERDUE else LEDGER_STATUS.get(flt.status, "")
+    chosen = {
+        "year": ("年度", f"{flt.year}年" if flt.year else ""),
+        "category": ("问题类别", category),
+        "owner_kind": ("问题主体", dict(OwnerKind.choices).get(flt.owner_kind, "")),
+        "source": ("问题来源", dict(Source.choices).get(flt.source, "")),
+        "status": ("状态", status),
+    }
+    out = {key: value or "全部" for key, (_, value) in chosen.items()}
+    applied = [f"{label}：{value}" for label, value in chosen.values() if value]
+    out["text"] = "；".join(applied) if applied else "全部问题（未筛选）"
+    return out
+
+
+def _ledger_header(
+    org: Organization, flt: LedgerFilter, today: dt.date, problems: list[Problem]
+) -> dict[str, Any]:
+    statuses = Counter(p.status for p in problems)
+    return {
+        "org": _org(org),
+        "generated_on": rules.zh_long_date(today),
+        "year": flt.year or "",
+        "title": f"{org.name}{f'{flt.year}年度' if flt.year else ''}整改台账",
+        "subtree": any(p.organization_id != org.pk for p in problems),
+        "filters": _ledger_filters(flt),
+        "totals": {
+            "problems": len(problems),
+            "open": statuses[rect_rules.OPEN],
+            "in_progress": statuses[rect_rules.IN_PROGRESS],
+            "rectified": statuses[rect_rules.RECTIFIED],
+            "closed": statuses[rect_rules.CLOSED],
+            "overdue": sum(1 for p in problems if getattr(p, "days_late", 0) > 0),
+            "measures": sum(len(p.measures.all()) for p in problems),
+        },
+    }
+
+
+def _ledger_problems(org: Organization, flt: LedgerFilter, today: dt.date) -> list[Problem]:
+    """The organization's subtree's problems as the ledger page lists them (3 queries: problems,
+    their measures, the measures' files)."""
+    return annotate(ledger(org, flt, today), today)
+
+
+def rectification_ledger_context(
+    org: Organization, flt: LedgerFilter, today: dt.date
+) -> dict[str, Any]:
+    """整改台账 (.xlsx): one record per problem, in the ledger's order."""
+    problems = _ledger_problems(org, flt, today)
+    return {
+        **_ledger_header(org, flt, today, problems),
+        "rows": [_ledger_problem(p, n, today) for n, p in enumerate(problems, start=1)],
+    }
+
+
+def rectification_ledger_docx_context(
+    org: Organization, flt: LedgerFilter, today: dt.date
+) -> dict[str, Any]:
+    """整改台账 (.docx): the collective's problems (支部委员会, 党支部) and the members' own,
+    each list numbered from 1; a member's problems together, in the ledger's order."""
+    problems = _ledger_problems(org, flt, today)
+    order = {p.pk: n for n, p in enumerate(problems)}
+    collective = [p for p in problems if p.owner_kind != rect_rules.OWNER_MEMBER]
+    individual = sorted(
+        (p for p in problems if p.owner_kind == rect_rules.OWNER_MEMBER),
+        key=lambda p: (p.organization.path, p.owner_label, order[p.pk]),
+    )
+    return {
+        **_ledger_header(org, flt, today, problems),
+        "collective": [_ledger_problem(p, n, today) for n, p in enumerate(collective, start=1)],
+        "individual": [_ledger_problem(p, n, today) for n, p in enumerate(individual, start=1)],
     }

@@ -153,7 +153,8 @@ def _guide(spec: Spec, fmt: str, scope: str, depth: int) -> Iterator[GuideLine]:
     for item in spec:
         ref = f"{scope}.{item.name}" if scope else item.name
         if isinstance(item, Loop):
-            if fmt == DOCX:
+            if fmt == DOCX or depth > 0:
+                # Inside a repeated row, a list is written out in one cell with a for loop.
                 head = f"{{% for {item.var} in {ref} %}} … {{% endfor %}}"
             elif item.var == "row":
                 head = "逐行：含 {{ row.… }} 的一行按记录数重复"
@@ -391,7 +392,127 @@ ATTENDANCE_SHEET = Document(
     ),
 )
 
-DOCUMENTS: dict[str, Document] = {d.key: d for d in (MEETING_BOOK, SIGN_IN_SHEET, ATTENDANCE_SHEET)}
+# --- 整改台账 ----------------------------------------------------------------------------------
+
+LEDGER_HEADER = (
+    *ORG,
+    GENERATED,
+    Field("year", "年度（按年度导出时；不限年度时为空）", 2026),
+    Field("title", "标题", "中共示例村第一支部委员会2026年度整改台账"),
+    Field("subtree", "是否含下级党组织的问题（是/否）", False),
+    Field("filters.year", "筛选：年度（不限时为“全部”）", "2026年"),
+    Field("filters.category", "筛选：问题类别", "全部"),
+    Field("filters.owner_kind", "筛选：问题主体", "全部"),
+    Field("filters.source", "筛选：问题来源", "全部"),
+    Field("filters.status", "筛选：状态", "全部"),
+    Field("filters.text", "筛选条件（一句话）", "年度：2026年；问题类别：全部；状态：全部"),
+    Field("totals.problems", "问题总数", 2),
+    Field("totals.open", "待整改", 0),
+    Field("totals.in_progress", "整改中", 1),
+    Field("totals.rectified", "已完成（待销号）", 0),
+    Field("totals.closed", "已销号", 1),
+    Field("totals.overdue", "逾期未完成", 0),
+    Field("totals.measures", "整改措施总数", 3),
+)
+
+LEDGER_MEASURE = Loop(
+    "measures",
+    "m",
+    "整改措施（每个问题至少一项）",
+    (
+        Field("number", "序号", 1),
+        Field("text", "整改措施", "每月参加主题党日，会前请假"),
+        Field("responsible", "责任人", "梅党员"),
+        Field("deadline", "整改时限", "2026年6月30日"),
+        Field("status", "状态（未完成/已完成/已核实）", "已完成"),
+        Field("done_on", "完成日期", "2026年5月20日"),
+        Field("evidence", "完成情况", "3月以来按时参加主题党日"),
+        Field("files", "佐证材料（文件名，用顿号连接）", "签到表.jpg"),
+        Field("late", "逾期情况（如“逾期12天”；未逾期为空）", ""),
+        Field(
+            "progress",
+            "进展（一句话：完成日期和完成情况，或“未完成”）",
+            "2026年5月20日完成：3月以来按时参加主题党日",
+        ),
+    ),
+)
+
+LEDGER_PROBLEM = (
+    Field("number", "序号", 1),
+    Field("organization", "所属组织", "第一党支部"),
+    Field("owner", "问题主体（党员姓名，或“支部委员会（班子）”“党支部”）", "梅党员"),
+    Field("owner_kind", "问题主体类别（党员个人/支部委员会（班子）/党支部）", "党员个人"),
+    Field("is_personal", "是否党员个人的问题（是/否）", True),
+    Field("year", "查摆年度", 2026),
+    Field("source", "问题来源", "组织生活会"),
+    Field("source_note", "来源说明", "2025年度组织生活会"),
+    Field("category", "问题类别（方面）", "组织生活"),
+    Field("description", "问题表现", "参加组织生活不够经常，有时请假"),
+    Field("target", "整改目标", "按时参加组织生活"),
+    Field("causes", "原因剖析（各方面分行：“思想意识：……”）", "思想意识：对组织生活重视不够"),
+    Field("cause_thinking", "原因：思想意识", "对组织生活重视不够"),
+    Field("cause_ability", "原因：能力作风", ""),
+    Field("cause_family", "原因：家风环境", ""),
+    Field("cause_other", "原因：其他", ""),
+    LEDGER_MEASURE,
+    Field(
+        "measures_text",
+        "整改措施（编号分行，含责任人和时限）",
+        "1. 每月参加主题党日，会前请假（责任人：梅党员；时限：2026年6月30日）",
+    ),
+    Field("responsible", "责任领导/责任人（用顿号连接）", "梅党员"),
+    Field("deadline", "整改时限（各项措施中最晚的）", "2026年6月30日"),
+    Field("progress", "整改进展（如“已完成1/2项措施”）", "1项措施已全部完成"),
+    Field(
+        "progress_text",
+        "整改进展/完成情况（进展一句，再每项已完成措施一行）",
+        "1项措施已全部完成\n1. 2026年5月20日完成：3月以来按时参加主题党日",
+    ),
+    Field("status", "状态（待整改/整改中/已完成/已销号）", "已销号"),
+    Field("late", "逾期情况（如“逾期12天”；未逾期为空）", ""),
+    Field("closed", "是否销号（是/否）", "是"),
+    Field("closed_on", "销号时间", "2026年6月5日"),
+    Field("evidence", "佐证材料（文件名，用顿号连接）", "签到表.jpg"),
+    Field("remark", "备注", ""),
+    Field("recurs", "往年同类问题（重复出现时，如“2025年曾查摆”）", ""),
+)
+
+RECTIFICATION_LEDGER = Document(
+    key="rectification_ledger",
+    name="整改台账",
+    format=XLSX,
+    description="问题清单与整改台账：按台账页面的筛选条件（年度、类别、主体、来源、状态）导出，"
+    "每个问题一行，各项整改措施编号写在同一格中（含责任人和时限）；"
+    "党委导出时包括下级各党组织的问题。",
+    spec=(
+        *LEDGER_HEADER,
+        Loop("rows", "row", "每个问题一行", LEDGER_PROBLEM),
+    ),
+)
+
+RECTIFICATION_LEDGER_DOCX = Document(
+    key="rectification_ledger_docx",
+    name="整改台账（Word）",
+    format=DOCX,
+    description="问题清单与整改台账的 Word 版：班子（支部委员会/党支部）的问题和党员个人的问题"
+    "分列两表，每项整改措施一行（序号、问题、原因、是否销号按问题合并）。",
+    spec=(
+        *LEDGER_HEADER,
+        Loop("collective", "p", "班子（支部委员会/党支部）的问题", LEDGER_PROBLEM),
+        Loop("individual", "p", "党员个人的问题", LEDGER_PROBLEM),
+    ),
+)
+
+DOCUMENTS: dict[str, Document] = {
+    d.key: d
+    for d in (
+        MEETING_BOOK,
+        SIGN_IN_SHEET,
+        ATTENDANCE_SHEET,
+        RECTIFICATION_LEDGER,
+        RECTIFICATION_LEDGER_DOCX,
+    )
+}
 
 
 def get(key: str) -> Document | None:
