@@ -86,17 +86,19 @@ class DemoAccount:
 
 ACCOUNTS = (
     DemoAccount(
-        "demo_committee", "示范镇党委 组织委员", "全镇各党组织和党员，组织设置提醒，制度落实看板"
+        "demo_committee",
+        "示范镇党委 组织委员",
+        "全镇各党组织和党员，组织设置提醒，制度落实看板，整改逾期通报",
     ),
     DemoAccount(
         "demo_secretary",
         "第一党支部 书记",
-        "本支部花名册和党员档案，可登记、修改、转接；本支部会议，含今天的党课（签到二维码、记录）",
+        "本支部花名册和党员档案，可登记、修改、转接；本支部会议，含今天的党课（签到二维码、记录）；问题清单与整改台账",
     ),
     DemoAccount(
         "demo_member",
         "第一党支部 正式党员",
-        "本人档案、待办、组织生活：近期会议和待补学（手机界面）",
+        "本人档案、待办、组织生活：近期会议和待补学，我的整改和本支部公示（手机界面）",
     ),
     DemoAccount("demo_other", "第二党支部 正式党员", "本人档案（看不到第一党支部的任何人）"),
     DemoAccount("demo_activist", "第一党支部 入党积极分子", "只有本人档案和列席过的会议"),
@@ -507,6 +509,11 @@ class _Builder:
         self.accounts()
         if self.meetings:
             _Life(self, plans).build()
+        from zhibu.rectification import demo as rectification_demo
+
+        self.counts["problems"] += rectification_demo.build(
+            self.today, self.users, self.account_members
+        )
 
     def history(self, plans: dict[str, BranchPlan]) -> None:
         """What happened before today: 转正, a new 发展对象, transfers in and out."""

@@ -81,6 +81,7 @@ class ProblemForm(forms.ModelForm):
         self.fields["year"].initial = timezone.localdate().year
         self.fields["source"].initial = Source.LIFE_MEETING
         self.fields["owner_kind"].initial = OwnerKind.MEMBER
+        self.fields["owner_kind"].choices = OwnerKind.choices  # type: ignore[attr-defined]
         if edit:
             for name in ("owner_kind", "owner_member", "year"):
                 del self.fields[name]
