@@ -12,7 +12,9 @@ further (drops punctuation and spaces) and is for comparing texts, not for locat
 
 from __future__ import annotations
 
+import bisect
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -168,7 +170,7 @@ def _compact(folded: str, start: int, end: int) -> tuple[str, list[int]]:
 
 # Chinese numerals as people write them in materials (一 … 十二, 两, 二〇二六).
 ZH_DIGITS = "零〇一二三四五六七八九十百千万两"
-_NUM = rf"(?:[0-9]+|[{ZH_DIGITS}]+)"
+_NUM = rf"(?:[0-9]{{1,8}}|[{ZH_DIGITS}]{{1,8}})"
 
 
 # --- vague_commitment ---------------------------------------------------------------------
@@ -207,6 +209,7 @@ NEGATIONS = (
     "替换", "忌用",
 )  # fmt: skip
 NEGATION_WINDOW = 8  # characters before the word, within its clause
+CONCRETE_WINDOW = 80  # characters after 进一步加强 where its object is looked for
 
 # Quotation marks, opening → closing. A word inside quotes (or a title in 《》) is mentioned,
 # not promised. Wrong-way quotes (”尽量”, as some input methods give) count too.
@@ -233,11 +236,17 @@ def _quoted(folded: str) -> list[tuple[int, int]]:
 
 
 def _negated(folded: str, start: int) -> bool:
-    clause_start = 0
-    for m in _CLAUSE_END.finditer(folded, 0, start):
-        clause_start = m.end()
-    before = folded[max(clause_start, start - NEGATION_WINDOW) : start]
+    before = folded[max(0, start - NEGATION_WINDOW) : start]
+    ends = list(_CLAUSE_END.finditer(before))
+    if ends:
+        before = before[ends[-1].end() :]
     return any(word in before for word in NEGATIONS)
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) lies inside one of ``spans`` (sorted, not overlapping)."""
+    i = bisect.bisect_right(spans, (start, sys.maxsize)) - 1
+    return i >= 0 and spans[i][0] <= start and end <= spans[i][1]
 
 
 def _concrete_after(folded: str, end: int) -> bool:
@@ -245,8 +254,10 @@ def _concrete_after(folded: str, end: int) -> bool:
     (《…》) or a quoted item, or holds a number, an ordinal (第三章) or a time limit. “进一步加强
     学习。” and “进一步加强党性修养” have none; “进一步加强对《条例》第三章的学习，每月…”
     has several."""
-    m = _SENTENCE_END.search(folded, end)
-    rest = folded[end : m.start() if m else len(folded)]
+    # An object comes right after the words: a long sentence is read only so far.
+    rest = folded[end : end + CONCRETE_WINDOW]
+    m = _SENTENCE_END.search(rest)
+    rest = rest[: m.start()] if m else rest
     return bool(
         re.search(r"《[^》]+》|“[^”]+”|[0-9]|第" + _NUM, rest)
         or _COUNT.search(rest)
@@ -262,7 +273,7 @@ def vague_commitment(text: str) -> list[Finding]:
     findings = []
     for m in _VAGUE.finditer(folded):
         start, end = m.span()
-        if any(a <= start and end <= b for a, b in quoted) or _negated(folded, start):
+        if _inside(quoted, start, end) or _negated(folded, start):
             continue
         if m.group() == FURTHER and _concrete_after(folded, end):
             continue
@@ -317,35 +328,27 @@ def missing_deadline(text: str) -> list[Finding]:
 
 # --- generic_problem ----------------------------------------------------------------------
 
-# What a problem is about, in the words everybody uses …
-STOCK_SUBJECTS = (
-    "理论学习", "政治理论学习", "政治学习", "业务学习", "学习", "学习的主动性", "学习主动性",
-    "学习的自觉性", "学习自觉性", "理论联系实际", "学用结合", "联系群众", "联系服务群众",
-    "密切联系群众", "服务群众", "群众观念", "宗旨意识", "服务意识", "工作作风", "作风",
-    "工作标准", "工作要求", "自我要求", "对自己要求", "要求自己", "创新意识", "改革创新意识",
-    "创新精神", "开拓创新精神", "开拓创新", "进取精神", "进取意识", "担当意识", "担当精神",
-    "责任意识", "责任感", "使命感", "大局意识", "纪律意识", "纪律观念", "规矩意识", "组织观念",
-    "党员意识", "党性修养", "党性锻炼", "政治站位", "政治敏锐性", "政治鉴别力", "政治意识",
-    "斗争精神", "斗争本领", "吃苦精神", "奉献精神", "调查研究", "批评与自我批评",
-    "批评和自我批评", "自我批评", "先锋模范作用", "先锋模范作用发挥", "模范带头作用",
-    "表率作用", "工作方法", "工作主动性", "工作积极性", "精神状态", "廉洁自律意识", "落实",
-    "抓落实", "执行力", "能力", "本领", "业务能力", "业务水平", "理论水平", "思想认识",
-)  # fmt: skip
-# … and what is wrong with it, in the words everybody uses.
-DEFECTS = (
-    "不够深入", "不够系统", "不够紧密", "不够扎实", "不够到位", "不够经常", "不够有力",
-    "不够好", "不够", "不深入", "不系统", "不紧密", "不扎实", "不到位", "不经常", "不深不透",
-    "不强", "不高", "不足", "不严", "不实", "不细", "不全面", "不彻底", "不主动", "不积极",
-    "不及时", "有待提高", "有待加强", "有待增强", "有待提升", "有差距", "存在差距", "欠缺",
-    "缺乏", "淡化", "淡薄", "弱化", "较弱", "薄弱", "松懈", "不够强", "漂浮", "不明显",
-)  # fmt: skip
-# Whole stock phrases that are not “subject + defect”.
+# Problems everybody writes, matched after folding and without punctuation. The list is the
+# common ones; a short subject with a stock defect (DEFECTS below) counts as stock too, so
+# 理论学习还不够深入 and 学习的主动性和自觉性不强 need no entry of their own.
 STOCK_PHRASES = (
-    "满足于完成任务", "满足于完成上级交办的任务", "满足于现状", "安于现状", "得过且过",
-    "按部就班", "存在畏难情绪", "有畏难情绪", "工作方法简单", "方法简单", "学用脱节",
-    "以干代学", "重业务轻党建", "重业务轻学习", "学习碎片化", "等靠要思想", "好人主义",
-    "当老好人", "不愿得罪人", "标准不高要求不严", "作风不够深入", "调查研究不够",
-    "深入基层不够", "批评与自我批评开展不够", "批评和自我批评开展得不够",
+    "理论学习不够深入", "理论学习不够系统", "联系群众不够紧密", "联系服务群众不够",
+    "工作作风不够扎实", "创新意识不强", "批评与自我批评不够", "批评和自我批评开展不够",
+    "宗旨意识淡化", "担当意识不强", "责任意识不强", "大局意识不强", "纪律意识不强",
+    "政治站位不高", "政治敏锐性不强", "学用结合不够", "理论联系实际不够", "工作标准不高",
+    "进取精神不强", "服务意识不强", "组织观念不强", "党性修养有待加强", "先锋模范作用发挥不够",
+    "调查研究不够", "落实不到位", "满足于完成任务", "满足于现状", "安于现状", "得过且过",
+    "按部就班", "存在畏难情绪", "有畏难情绪", "工作方法简单", "学用脱节", "以干代学",
+    "重业务轻党建", "学习碎片化", "等靠要思想", "好人主义", "当老好人", "不愿得罪人",
+    "标准不高要求不严",
+)  # fmt: skip
+# What is wrong, in the words everybody uses. Any “不够/不太/不是很 + a word or two” is one
+# too (不够牢固, 不太严格), by pattern.
+DEFECTS = (
+    "不深入", "不系统", "不紧密", "不扎实", "不到位", "不经常", "不深不透", "不强", "不高",
+    "不足", "不严", "不实", "不细", "不全面", "不彻底", "不主动", "不积极", "不及时", "有待提高",
+    "有待加强", "有待增强", "有待提升", "有差距", "存在差距", "欠缺", "缺乏", "淡化", "淡薄",
+    "弱化", "较弱", "薄弱", "松懈", "漂浮", "不明显",
 )  # fmt: skip
 
 
@@ -353,35 +356,64 @@ def _alternation(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
-# Between subject and defect: 理论学习还不够深入, 批评与自我批评开展得不够.
-_FILL = (
-    r"(?:还|仍然|仍|还是|也|都|有些|有点|比较|较为|较|开展得|开展|做得|发挥得|发挥|得|的|上|方面)"
-)
-# Any “不够 + a word or two” is a stock defect too: 不够牢固, 不够严格.
-_DEFECT = rf"(?:{_alternation(DEFECTS)}|不够[\u4e00-\u9fff]{{0,2}}|不太[\u4e00-\u9fff]{{1,2}}|不是很[\u4e00-\u9fff]{{1,2}})"
-_STOCK_CORE = (
-    rf"(?:{_alternation(STOCK_PHRASES)}"
-    rf"|(?:{_alternation(STOCK_SUBJECTS)}){_FILL}{{0,3}}{_DEFECT}"
-    # A short subject not in the list with a stock defect: 学习的主动性和自觉性不强.
-    rf"|.{{1,10}}?{_FILL}{{0,3}}{_DEFECT})"
-)
-_LEAD = (
-    r"(?:一是|二是|三是|四是|五是|六是|首先|其次|再次|另外|此外|同时|本人|我们|我|自己|个人|自身|"
-    r"平时|有时|主要是|主要|存在|在|对|还|仍然|仍|也|都)*"
-)
-_TAIL = r"(?:的问题|问题|的情况|情况|现象|等方面|方面|等|的|了)*"
-_JOIN = r"(?:和|与|及|以及|并且|而且|且|同时|也|、)?"
-_STOCK_CLAUSE = re.compile(rf"{_LEAD}{_STOCK_CORE}(?:{_JOIN}{_LEAD}{_STOCK_CORE})*{_TAIL}")
-_STOCK_IN_CLAUSE = re.compile(
-    rf"(?:{_alternation(STOCK_PHRASES)}|(?:{_alternation(STOCK_SUBJECTS)}){_FILL}{{0,3}}{_DEFECT})"
-)
+# 不够 + up to two characters, but not a joining word (理论学习不够和联系群众… ends at 不够).
+_SOFT_NOT = r"(?:(?![和与及且也或])[\u4e00-\u9fff])"
+_DEFECT = rf"(?:{_alternation(DEFECTS)}|不够{_SOFT_NOT}{{0,2}}|(?:不太|不是很){_SOFT_NOT}{{1,2}})"
+_STOCK_OR_DEFECT = re.compile(rf"(?P<stock>{_alternation(STOCK_PHRASES)})|{_DEFECT}")
+# List markers and joining words before a stock phrase: not part of what is highlighted.
+_MARKERS = (
+    "一是", "二是", "三是", "四是", "五是", "六是", "首先", "其次", "再次", "另外", "此外", "同时",
+    "以及", "并且", "而且", "还有", "和", "与", "及", "且", "也",
+)  # fmt: skip
+# Words that say whose or where, not what: not counted in the length of a subject.
+_LEAD_WORDS = (
+    "本人", "我们", "我", "自己", "个人", "自身", "平时", "有时", "主要是", "主要", "存在", "在",
+    "对", "还", "仍然", "仍", "都", "的",
+)  # fmt: skip
+SUBJECT_MAX = 12  # characters of a stock-defect subject (学习的主动性和自觉性: 10)
+_TAIL = re.compile(r"(?:问题|情况|现象|方面|等|的|了)*")
 # Clauses that only introduce the list: 存在以下几个方面的问题：
 _NOTHING = re.compile(
     r"(?:一是|二是|三是|四是|五是|六是|首先|其次|再次|最后|本人|我|自己|个人|存在|主要|有|"
-    r"以下|如下|几个方面|几点|方面|的|问题|不足|差距|查摆|对照|检查|对照检查|具体|表现)*"
+    r"以下|如下|几个方面|几点|方面|的|问题|不足|差距|查摆|对照|检查|具体|表现)*"
 )
 # A stock clause is short; a long clause has substance even if it ends in 不够.
-STOCK_CLAUSE_MAX = 40
+STOCK_CLAUSE_MAX = 60
+
+
+def _strip(text: str, words: tuple[str, ...]) -> int:
+    """How many characters at the start of ``text`` are ``words``, one after another."""
+    i, found = 0, True
+    while found:
+        found = False
+        for word in words:
+            if text.startswith(word, i):
+                i += len(word)
+                found = True
+                break
+    return i
+
+
+def _stock_spans(compact: str) -> list[tuple[int, int]] | None:
+    """The stock phrases a clause (without punctuation) is made of, as spans in ``compact``;
+    None when the clause says something more."""
+    spans, previous = [], 0
+    for m in _STOCK_OR_DEFECT.finditer(compact):
+        start = previous + _strip(compact[previous : m.start()], _MARKERS)
+        subject = compact[start : m.start()]
+        size = len(subject) - _strip(subject, _LEAD_WORDS + _MARKERS)
+        if size > SUBJECT_MAX:
+            return None
+        if m["stock"]:
+            spans.append(m.span())
+        elif size:
+            spans.append((start, m.end()))
+        # A defect with no subject (存在的不足) only introduces what follows.
+        previous = m.end()
+    if not spans or not _TAIL.fullmatch(compact, previous):
+        return None
+    return spans
+
 
 # A specific fact: a number with a unit, a time, a place, a case, a named document or task, a
 # person (张某). Political slogans with numerals (八项规定, 四个意识) are not facts; they are
@@ -396,7 +428,7 @@ _UNITS = (
     "个月|万元|课时|学时|季度|小时|公里|次|项|篇|件|周|元|户|份|期|场|条|章|节|本|页|名|人|位|家|"
     "批|遍|月|年|天|日|亩|处|座|笔|例"
 )
-_COUNT = re.compile(rf"(?P<n>[{ZH_DIGITS}半]+)多?(?P<u>{_UNITS})")
+_COUNT = re.compile(rf"(?P<n>[{ZH_DIGITS}半]{{1,8}})多?(?P<u>{_UNITS})")
 # 一名党员, 一年来, 一天到晚: “一” with these units is a manner of speaking, not a count.
 _VAGUE_ONE = {"名", "人", "位", "年", "天", "日", "家", "本", "期", "周", "月"}
 _FACT = re.compile(
@@ -453,12 +485,10 @@ def generic_problem(text: str) -> list[Finding]:
         compact, offsets = _compact(folded, lo, hi)
         if not compact or _NOTHING.fullmatch(compact):
             continue
-        if len(compact) > STOCK_CLAUSE_MAX or not _STOCK_CLAUSE.fullmatch(compact):
+        found = _stock_spans(compact) if len(compact) <= STOCK_CLAUSE_MAX else None
+        if found is None:
             return []
-        known = [(offsets[m.start()], offsets[m.end() - 1] + 1)
-                 for m in _STOCK_IN_CLAUSE.finditer(compact)]  # fmt: skip
-        # A clause stock only by its shape (a short subject and a stock defect) is shown whole.
-        spans.extend(known or [(offsets[0], offsets[-1] + 1)])
+        spans.extend((offsets[a], offsets[b - 1] + 1) for a, b in found)
     return [
         Finding(GENERIC, a, b, text[a:b], GENERIC_MESSAGE.format(text=text[a:b])) for a, b in spans
     ]
@@ -496,7 +526,7 @@ _MEASURE_START = re.compile(
     r"组织开展|认真学习|系统学习|深入学习)"
 )
 _MEASURE_WORD = re.compile(r"措施|今后|下一步|整改时限|确保|做到|承诺|力争|计划于|将于|限期")
-_PROBLEM_END = re.compile(rf"{_DEFECT}(?:{_TAIL})[\s。.;；!！]*$")
+_PROBLEM_END = re.compile(rf"{_DEFECT}(?:问题|情况|现象|方面|等|的|了)*[\s。.;；!！]*$")
 
 
 def reads_as_measure(text: str) -> bool:

@@ -16,6 +16,9 @@ CHECKS: dict[str, Callable[[str], list[rules.Finding]]] = {
     "problem": rules.check_problem,
     "any": rules.check_line,
 }
+# Longer texts are checked this far (a problem is at most 4,000 characters): a pasted book
+# should not keep a worker busy.
+MAX_CHARS = 20_000
 
 
 @require_POST
@@ -27,5 +30,5 @@ def check(request: Request) -> HttpResponse:
     if kind not in CHECKS:
         return HttpResponseBadRequest("kind 应为 measure、problem 或 any")
     text = request.POST.get(request.POST.get("field") or "text", "")
-    findings = CHECKS[kind](text) if text.strip() else []
+    findings = CHECKS[kind](text[:MAX_CHARS]) if text.strip() else []
     return render(request, "textcheck/check.html#findings", {"text": text, "findings": findings})

@@ -37,7 +37,7 @@ def problem(cast: Cast, owner: Member | None, text: str, year: int, measure: str
         owner_kind="member" if owner else "committee",
         owner_member=owner,
         source="life_meeting",
-        category=ProblemCategory.objects.filter(active=True).first(),
+        category=ProblemCategory.objects.filter(active=True)[0],
         description=text,
         year=year,
         measures=[MeasureInput(measure, responsible, today + dt.timedelta(days=30))],
