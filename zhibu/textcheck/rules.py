@@ -343,7 +343,7 @@ STOCK_PHRASES = (
     "标准不高要求不严",
 )  # fmt: skip
 # What is wrong, in the words everybody uses. Any “不够/不太/不是很 + a word or two” is one
-# too (不够牢固, 不太严格), by pattern.
+# too (不够牢固, 不太严格, 不够系统深入), by pattern.
 DEFECTS = (
     "不深入", "不系统", "不紧密", "不扎实", "不到位", "不经常", "不深不透", "不强", "不高",
     "不足", "不严", "不实", "不细", "不全面", "不彻底", "不主动", "不积极", "不及时", "有待提高",
@@ -358,7 +358,7 @@ def _alternation(words: tuple[str, ...]) -> str:
 
 # 不够 + up to two characters, but not a joining word (理论学习不够和联系群众… ends at 不够).
 _SOFT_NOT = r"(?:(?![和与及且也或])[\u4e00-\u9fff])"
-_DEFECT = rf"(?:{_alternation(DEFECTS)}|不够{_SOFT_NOT}{{0,2}}|(?:不太|不是很){_SOFT_NOT}{{1,2}})"
+_DEFECT = rf"(?:{_alternation(DEFECTS)}|不够{_SOFT_NOT}{{0,4}}|(?:不太|不是很){_SOFT_NOT}{{1,4}})"
 _STOCK_OR_DEFECT = re.compile(rf"(?P<stock>{_alternation(STOCK_PHRASES)})|{_DEFECT}")
 # List markers and joining words before a stock phrase: not part of what is highlighted.
 _MARKERS = (
@@ -371,11 +371,15 @@ _LEAD_WORDS = (
     "对", "还", "仍然", "仍", "都", "的",
 )  # fmt: skip
 SUBJECT_MAX = 12  # characters of a stock-defect subject (学习的主动性和自觉性: 10)
-_TAIL = re.compile(r"(?:问题|情况|现象|方面|等|的|了)*")
+# After the last stock phrase: 的问题, 等方面, or a second adjective (理论学习不够系统深入).
+_ADJECTIVES = re.compile(r"(?:深入|系统|扎实|到位|紧密|全面|有力|彻底|细致)*")
+_TAIL = re.compile(rf"{_ADJECTIVES.pattern}(?:问题|情况|现象|方面|等|的|了)*")
 # Clauses that only introduce the list: 存在以下几个方面的问题：
 _NOTHING = re.compile(
     r"(?:一是|二是|三是|四是|五是|六是|首先|其次|再次|最后|本人|我|自己|个人|存在|主要|有|"
-    r"以下|如下|几个方面|几点|方面|的|问题|不足|差距|查摆|对照|检查|具体|表现)*"
+    r"以下|如下|几个方面|几点|方面|的|问题|不足|差距|查摆|对照|检查|具体|表现|"
+    # 作为一名老党员, 作为支部书记: who is speaking.
+    r"作为|一名|一个|老|党员|干部|领导|支部|书记|委员|同志)*"
 )
 # A stock clause is short; a long clause has substance even if it ends in 不够.
 STOCK_CLAUSE_MAX = 60
@@ -401,17 +405,18 @@ def _stock_spans(compact: str) -> list[tuple[int, int]] | None:
     for m in _STOCK_OR_DEFECT.finditer(compact):
         start = previous + _strip(compact[previous : m.start()], _MARKERS)
         subject = compact[start : m.start()]
-        size = len(subject) - _strip(subject, _LEAD_WORDS + _MARKERS)
+        # Well-known names (习近平新时代中国特色社会主义思想) count as one word.
+        size = len(_SLOGAN.sub("口", subject[_strip(subject, _LEAD_WORDS + _MARKERS) :]))
         if size > SUBJECT_MAX:
             return None
-        if m["stock"]:
-            spans.append(m.span())
-        elif size:
-            spans.append((start, m.end()))
         # A defect with no subject (存在的不足) only introduces what follows.
+        if m["stock"] or size:
+            spans.append((start, m.end()))
         previous = m.end()
     if not spans or not _TAIL.fullmatch(compact, previous):
         return None
+    more = _ADJECTIVES.match(compact, previous)
+    spans[-1] = (spans[-1][0], max(spans[-1][1], more.end() if more else 0))
     return spans
 
 
@@ -422,6 +427,8 @@ SLOGANS = (
     "八项规定", "四个意识", "四个自信", "两个维护", "两个确立", "三会一课", "两学一做",
     "一岗双责", "三严三实", "五个必访", "二十大", "十九大", "二十届", "十九届", "三个代表",
     "四个全面", "五位一体", "两个务必", "三个务必", "四下基层", "第一议题", "5+x", "一把手",
+    "一中全会", "二中全会", "三中全会", "四中全会", "五中全会", "六中全会", "七中全会",
+    "党的二十大", "党的十九大", "习近平新时代中国特色社会主义思想", "党的创新理论", "党的理论",
 )  # fmt: skip
 _SLOGAN = re.compile(_alternation(SLOGANS))
 _UNITS = (
@@ -514,7 +521,7 @@ def check_problem(text: str) -> list[Finding]:
 
 # A line reads as a measure when, after its list number (1. 1、 （一） 一、 ①), it starts with
 # a word that begins a measure (今后, 要, 将, 坚持, 确保, 加强 …), or it holds a word only
-# measures use (措施, 今后, 下一步, 确保, 做到 …) — unless it ends like a problem (…不够,
+# measures use (措施, 整改, 今后, 下一步, 确保, 做到, 我将 …) — unless it ends like a problem (…不够,
 # …不强): “要求不严”, “组织观念不强” and “主动性不强” are problems, not measures.
 _NUMBERING = re.compile(
     r"\s*(?:[(（]?[0-9一二三四五六七八九十]+[)）.、,，:：]|[①-⑳⑴-⒇]|[(（][0-9一二三四五六七八九十]+[)）])\s*"
@@ -525,7 +532,10 @@ _MEASURE_START = re.compile(
     r"尽量|努力|推进|强化|深化|提高|提升|改进|参加|抓好|抓实|持续|及时|全面|扎实|坚决|自觉|督促|"
     r"组织开展|认真学习|系统学习|深入学习)"
 )
-_MEASURE_WORD = re.compile(r"措施|今后|下一步|整改时限|确保|做到|承诺|力争|计划于|将于|限期")
+_MEASURE_WORD = re.compile(
+    r"措施|今后|下一步|整改|确保|做到|承诺|力争|计划于|将于|限期|前完成|内完成|完成时限|"
+    r"我将|我要|本人将|本人要|将进一步|要进一步"
+)
 _PROBLEM_END = re.compile(rf"{_DEFECT}(?:问题|情况|现象|方面|等|的|了)*[\s。.;；!！]*$")
 
 

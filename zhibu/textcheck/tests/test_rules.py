@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from zhibu.textcheck import rules
@@ -201,6 +203,11 @@ def test_it_spans_the_measure_without_its_surrounding_spaces() -> None:
         ("树立“四个意识”不够牢固。", ["树立“四个意识”不够牢固"]),
         ("落实八项规定精神不够严格。", ["落实八项规定精神不够严格"]),
         ("满足于完成任务，存在畏难情绪。", ["满足于完成任务", "存在畏难情绪"]),
+        ("政治理论学习不够系统深入。", ["政治理论学习不够系统深入"]),
+        ("作为一名老党员，有时对自己要求不够严格。", ["有时对自己要求不够严格"]),
+        ("学习贯彻习近平新时代中国特色社会主义思想不够深入，理论联系实际不够。",
+         ["学习贯彻习近平新时代中国特色社会主义思想不够深入", "理论联系实际不够"]),
+        ("我们支部的理论学习不够深入的问题。", ["我们支部的理论学习不够深入"]),
         # Traditional characters, full-width punctuation.
         ("理論學習不夠深入，聯繫群眾不夠緊密。", ["理論學習不夠深入", "聯繫群眾不夠緊密"]),
         ("創新意識不強", ["創新意識不強"]),
@@ -270,6 +277,8 @@ def test_it_checks_a_problem_for_stock_phrases_and_soft_words() -> None:
         ("要带头参加志愿服务", True),
         ("整改措施：加强学习", True),
         ("下一步，组织开展专题学习", True),
+        ("我将加强学习", True),
+        ("6月底前完成东湖村饮水问题整改", True),
         ("理论学习不够深入", False),
         ("要求自己不够严格", False),
         ("组织观念不强", False),
@@ -333,3 +342,23 @@ def test_it_keeps_the_traditional_table_one_to_one_and_final() -> None:
     assert not set(table.values()) & set(table)
     # Characters that are also correct simplified characters are left alone.
     assert not {"乾", "著", "藉", "瞭", "夥"} & set(table)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "不够深入和" * 2000,
+        "对照检查" * 3000 + "x",
+        "尽量，" * 5000,
+        "进一步加强" * 4000,
+        "不能" * 10000 + "尽量",
+        "一" * 20000,
+        "“" * 20000,
+        "的问题" * 5000 + "x",
+    ],
+)
+def test_it_takes_linear_time_on_long_or_odd_texts(text: str) -> None:
+    began = time.perf_counter()
+    for check in (check_line, check_problem, check_measure):
+        check(text)
+    assert time.perf_counter() - began < 2
