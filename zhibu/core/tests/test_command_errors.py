@@ -121,6 +121,8 @@ CASES = [
     ("org", ["move"], "子命令无效：'move'（可选：add）"),
     ("remind", ["--foo"], "无法识别的参数：--foo"),
     ("restore", ["backup.tar.gz", "--yes"], "无法识别的参数：--yes"),
+    ("textcheck", [], "以下参数必须提供其中一个：FILE --org"),
+    ("textcheck", ["--org", "T", "--year", "x"], "参数 --year 的值无效：'x'（应为整数）"),
 ]  # fmt: skip
 
 

@@ -46,13 +46,13 @@ def ahead() -> dt.date:
 def test_it_reminds_the_invitees_the_day_before_once(cast: Cast, ahead: dt.date) -> None:
     meeting = plan(cast, at(ahead, 9))
     assert remind(ahead - dt.timedelta(days=2)) == (
-        "发出 0 条通知：会议提醒 0 条（0 次会议），补学提醒 0 条"
+        "发出 0 条通知：会议提醒 0 条（0 次会议），补学提醒 0 条，整改提醒 0 条"
     )
     assert remind(ahead).startswith("发出 0 条")  # on the day itself it is too late
     summary = remind(ahead - dt.timedelta(days=1))
     # 应到: the secretary and the member have accounts; the peer has none, the activist
     # is not expected at a 党员大会.
-    assert summary == "发出 2 条通知：会议提醒 2 条（1 次会议），补学提醒 0 条"
+    assert summary == "发出 2 条通知：会议提醒 2 条（1 次会议），补学提醒 0 条，整改提醒 0 条"
     key = f"meeting:{meeting.pk}:remind:{ahead.isoformat()}"
     assert reminders() == [("member", key), ("secretary", key)]
     notice = Notice.objects.get(user=cast.member, key=key)
@@ -119,15 +119,15 @@ def _held(cast: Cast, day: dt.date) -> Meeting:
 def test_it_reminds_of_makeup_more_than_a_week_overdue_once(cast: Cast) -> None:
     day = timezone.localdate() - dt.timedelta(days=20)
     meeting = _held(cast, day)
-    assert remind(day + dt.timedelta(days=7)).endswith("补学提醒 0 条")
+    assert remind(day + dt.timedelta(days=7)).endswith("补学提醒 0 条，整改提醒 0 条")
     summary = remind(day + dt.timedelta(days=8))
     # Everyone with an account missed it (no one signed in): the secretary and the member.
-    assert summary == "发出 2 条通知：会议提醒 0 条（0 次会议），补学提醒 2 条"
+    assert summary == "发出 2 条通知：会议提醒 0 条（0 次会议），补学提醒 2 条，整改提醒 0 条"
     notice = Notice.objects.get(user=cast.member, key__endswith=":remind")
     assert notice.title == "补学提醒：支部党员大会「上月的党员大会」"
     assert "已过去8天" in notice.body and notice.url == f"/meetings/{meeting.pk}/"
-    assert remind(day + dt.timedelta(days=9)).endswith("补学提醒 0 条")
-    assert remind(day + dt.timedelta(days=19)).endswith("补学提醒 0 条")
+    assert remind(day + dt.timedelta(days=9)).endswith("补学提醒 0 条，整改提醒 0 条")
+    assert remind(day + dt.timedelta(days=19)).endswith("补学提醒 0 条，整改提醒 0 条")
 
 
 def test_it_does_not_remind_who_has_made_up(cast: Cast) -> None:
