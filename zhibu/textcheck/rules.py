@@ -356,7 +356,8 @@ def _alternation(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
-# 不够 + up to two characters, but not a joining word (理论学习不够和联系群众… ends at 不够).
+# 不够 + a word or two (up to four characters), but not a joining word: 理论学习不够和联系
+# 群众… ends at 不够.
 _SOFT_NOT = r"(?:(?![和与及且也或])[\u4e00-\u9fff])"
 _DEFECT = rf"(?:{_alternation(DEFECTS)}|不够{_SOFT_NOT}{{0,4}}|(?:不太|不是很){_SOFT_NOT}{{1,4}})"
 _STOCK_OR_DEFECT = re.compile(rf"(?P<stock>{_alternation(STOCK_PHRASES)})|{_DEFECT}")
