@@ -24,7 +24,7 @@ from zhibu.rectification import queries as rectification_queries
 from zhibu.rectification.models import Measure, Problem, Publication
 from zhibu.rulebook.compliance import due_next
 
-SW_VERSION = "v1"  # bump when the offline page or the CSS it uses changes
+SW_VERSION = "v2"  # bump when the offline page or the CSS it uses changes
 
 
 @require_GET

@@ -208,7 +208,8 @@ def detail(request: Request, pk: int) -> HttpResponse:
     measures = list(problem.measures.all())
     me = scope.member
     for m in measures:
-        m.findings = textcheck.check_measure(m.text)  # type: ignore[attr-defined]
+        # The deadline is its own field, so only the wording is checked here.
+        m.findings = textcheck.vague_commitment(m.text)  # type: ignore[attr-defined]
         m.mine = me is not None and m.responsible_id == me.pk  # type: ignore[attr-defined]
     context = {
         "problem": problem,

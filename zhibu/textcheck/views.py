@@ -13,6 +13,8 @@ from zhibu.textcheck import rules
 
 CHECKS: dict[str, Callable[[str], list[rules.Finding]]] = {
     "measure": rules.check_measure,
+    # A measure whose form has its own deadline field: only the wording is checked.
+    "dated_measure": rules.vague_commitment,
     "problem": rules.check_problem,
     "any": rules.check_line,
 }
@@ -28,7 +30,7 @@ def check(request: Request) -> HttpResponse:
     not end up in access logs."""
     kind = request.POST.get("kind") or "any"
     if kind not in CHECKS:
-        return HttpResponseBadRequest("kind 应为 measure、problem 或 any")
+        return HttpResponseBadRequest("kind 应为 measure、dated_measure、problem 或 any")
     text = request.POST.get(request.POST.get("field") or "text", "")
     findings = CHECKS[kind](text[:MAX_CHARS]) if text.strip() else []
     return render(request, "textcheck/check.html#findings", {"text": text, "findings": findings})
