@@ -89,10 +89,14 @@ class ProblemQuerySet(models.QuerySet["Problem"]):
         return self.filter(q).distinct()
 
     def in_subtree(self, path: str) -> ProblemQuerySet:
-        from zhibu.orgs import rules as org_rules
+        """Problems of the organizations at and below ``path``. The organizations are a
+        subquery, so a branch's problems are read through the organization index, not found
+        by joining every problem to its organization."""
+        from zhibu.orgs.models import Organization, subtree_q
 
-        lo, hi = org_rules.subtree_bounds(path)
-        return self.filter(organization__path__gte=lo, organization__path__lt=hi)
+        return self.filter(
+            organization_id__in=Organization.objects.filter(subtree_q(path)).values("pk")
+        )
 
     def still_open(self) -> ProblemQuerySet:
         return self.exclude(status=ProblemStatus.CLOSED)
@@ -160,6 +164,7 @@ class Problem(models.Model):
         ordering = ["-year", "pk"]
         indexes = [
             models.Index(fields=["organization", "year"], name="problem_org_year"),
+            models.Index(fields=["status", "organization"], name="problem_status_org"),
             models.Index(fields=["owner_member", "year"], name="problem_owner_year"),
         ]
         constraints = [

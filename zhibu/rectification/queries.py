@@ -15,8 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 
-from zhibu.orgs import rules as org_rules
-from zhibu.orgs.models import Organization
+from zhibu.orgs.models import Organization, OrgKind, subtree_q
 from zhibu.rectification import rules
 from zhibu.rectification.models import (
     Measure,
@@ -73,6 +72,20 @@ class LedgerFilter:
             if value:
                 out[key] = value
         return out
+
+    def apply_to_measures(self, qs: Any) -> Any:
+        """The same filters on late measures (the status filter aside: late is late)."""
+        if self.year:
+            qs = qs.filter(problem__year=self.year)
+        if self.category:
+            qs = qs.filter(problem__category_id=self.category)
+        if self.owner_kind:
+            qs = qs.filter(problem__owner_kind=self.owner_kind)
+        if self.source:
+            qs = qs.filter(problem__source=self.source)
+        if self.status and self.status != OVERDUE:
+            qs = qs.filter(problem__status=self.status)
+        return qs
 
     def apply(self, qs: ProblemQuerySet, today: dt.date) -> ProblemQuerySet:
         if self.year:
@@ -136,13 +149,40 @@ class Group:
     overdue: int = 0
 
 
+def _tree(org: Organization) -> Any:
+    return Organization.objects.filter(subtree_q(org.path)).values("pk")
+
+
+def _late_in(org: Organization, today: dt.date, days: int = 0) -> Any:
+    """Late measures below ``org``. A branch has few problems: start from them (organization
+    index). A committee's subtree has most of the problems: start from the late measures
+    ((status, deadline) index) and keep those in the subtree."""
+    late = _late_measures(today, days)
+    if org.kind in (OrgKind.BRANCH, OrgKind.GROUP):
+        return late.filter(
+            problem__in=Problem.objects.filter(organization_id__in=_tree(org)).values("pk")
+        )
+    return late.filter(problem__organization_id__in=_tree(org))
+
+
+def _late_measures(today: dt.date, days: int = 0) -> Any:
+    """Unfinished measures more than ``days`` past their deadline, found through the (status,
+    deadline) index. A closed problem has no unfinished measure (closing needs every one done;
+    reopening adds a new one and the problem is no longer closed), so the problem's status
+    need not be read."""
+    return Measure.objects.filter(
+        status=MeasureStatus.OPEN, deadline__lt=today - dt.timedelta(days=days)
+    )
+
+
 def groups(
     org: Organization,
     flt: LedgerFilter,
     today: dt.date,
     categories: Iterable[ProblemCategory] | None = None,
 ) -> list[Group]:
-    """Counts per volume (分册) of the ledger: one aggregate query."""
+    """Counts per volume (分册) of the ledger: one aggregate over the problems, one over the
+    late measures (so the problems are not joined to all their measures)."""
     qs = flt.apply(Problem.objects.in_subtree(org.path), today)
     key = {
         "category": "category_id",
@@ -151,17 +191,16 @@ def groups(
         "status": "status",
         "year": "year",
     }[flt.by]
-    late = Q(measures__status=MeasureStatus.OPEN, measures__deadline__lt=today) & ~Q(
-        status=ProblemStatus.CLOSED
-    )
     rows = (
         qs.order_by()
         .values(key)
-        .annotate(
-            n=Count("pk", distinct=True),
-            still=Count("pk", filter=~Q(status=ProblemStatus.CLOSED), distinct=True),
-            late=Count("pk", filter=late, distinct=True),
-        )
+        .annotate(n=Count("pk"), still=Count("pk", filter=~Q(status=ProblemStatus.CLOSED)))
+    )
+    late = dict(
+        flt.apply_to_measures(_late_in(org, today))
+        .order_by()
+        .values_list(f"problem__{key}")
+        .annotate(n=Count("problem_id", distinct=True))
     )
     labels: dict[Any, str]
     if flt.by == "category":
@@ -177,7 +216,7 @@ def groups(
         labels, order = {}, []
     out = [
         Group(key=r[key], label=labels.get(r[key], f"{r[key]}年" if flt.by == "year" else "—"),
-              count=r["n"], open=r["still"], overdue=r["late"])
+              count=r["n"], open=r["still"], overdue=late.get(r[key], 0))
         for r in rows
     ]  # fmt: skip
     if flt.by == "year":
@@ -207,48 +246,68 @@ class BranchOverdue:
 
 def overdue_by_branch(org: Organization, today: dt.date) -> list[BranchOverdue]:
     """For a committee: each organization below it with problems, how many are still open, how
-    many have a measure past its deadline, and how many are past the escalation threshold."""
+    many have a measure past its deadline, and how many are past the escalation threshold.
+
+    Two aggregates: the open problems (index on status and organization), and the late
+    measures (index on status and deadline); neither reads the closed problems.
+    """
     escalate = settings.RECTIFICATION_ESCALATE_DAYS
-    lo, hi = org_rules.subtree_bounds(org.path)
-    open_problems = Problem.objects.still_open().filter(
-        organization__path__gte=lo, organization__path__lt=hi
+    in_tree = _tree(org)
+    counts = dict(
+        Problem.objects.filter(status__in=rules.ACTIVE_STATUSES, organization_id__in=in_tree)
+        .order_by()
+        .values_list("organization_id")
+        .annotate(n=Count("pk"))
     )
-    late = Q(measures__status=MeasureStatus.OPEN, measures__deadline__lt=today)
-    very = Q(
-        measures__status=MeasureStatus.OPEN,
-        measures__deadline__lt=today - dt.timedelta(days=escalate),
-    )
-    rows = (
-        open_problems.order_by()
-        .values("organization_id")
+    late: dict[int, tuple[int, int]] = {
+        o: (n, very)
+        for o, n, very in _late_in(org, today)
+        .order_by()
+        .values_list("problem__organization_id")
         .annotate(
-            n=Count("pk", distinct=True),
-            late=Count("pk", filter=late, distinct=True),
-            very=Count("pk", filter=very, distinct=True),
+            n=Count("problem_id", distinct=True),
+            very=Count(
+                "problem_id",
+                distinct=True,
+                filter=Q(deadline__lt=today - dt.timedelta(days=escalate)),
+            ),
         )
-    )
-    counts = {r["organization_id"]: r for r in rows}
-    orgs = Organization.objects.filter(pk__in=counts).order_by("path")
-    return [
-        BranchOverdue(o, counts[o.pk]["n"], counts[o.pk]["late"], counts[o.pk]["very"])
-        for o in orgs
-    ]
+    }
+    orgs = Organization.objects.filter(pk__in=list(counts)).order_by("path")
+    return [BranchOverdue(o, counts[o.pk], *late.get(o.pk, (0, 0))) for o in orgs]
 
 
-def bulletin(org: Organization, today: dt.date) -> list[Problem]:
+def overdue_by_child(org: Organization, today: dt.date) -> list[BranchOverdue]:
+    """``overdue_by_branch`` summed per organization directly below ``org`` (and ``org``'s own
+    problems first), so a county sees its townships and drills down, not 1,500 rows."""
+    rows = overdue_by_branch(org, today)
+    children = list(Organization.objects.filter(parent=org).order_by("path"))
+    out: dict[int, BranchOverdue] = {}
+    for row in rows:
+        path = row.organization.path
+        top = (
+            row.organization
+            if row.organization.pk == org.pk
+            else next((c for c in children if path.startswith(c.path)), row.organization)
+        )
+        total = out.setdefault(top.pk, BranchOverdue(top))
+        total.open += row.open
+        total.overdue += row.overdue
+        total.escalated += row.escalated
+    return sorted(out.values(), key=lambda r: r.organization.path)
+
+
+def bulletin(org: Organization, today: dt.date) -> ProblemQuerySet:
     """通报: problems in the subtree with a measure more than the threshold past its deadline."""
     escalate = settings.RECTIFICATION_ESCALATE_DAYS
-    very = Measure.objects.filter(
-        status=MeasureStatus.OPEN, deadline__lt=today - dt.timedelta(days=escalate)
-    )
+    very = _late_measures(today, escalate)
     qs = (
         Problem.objects.in_subtree(org.path)
-        .still_open()
         .filter(pk__in=very.values("problem_id"))
         .prefetch_related("interviews")
         .order_by("organization__path", "pk")
     )
-    return annotate(with_measures(qs), today)
+    return with_measures(qs)
 
 
 @dataclass

@@ -85,7 +85,7 @@ def ledger(request: Request, code: str) -> HttpResponse:
         "owner_kinds": OwnerKind.choices,
         "sources": Source.choices,
         "statuses": [*ProblemStatus.choices, (queries.OVERDUE, "已逾期")],
-        "branches": queries.overdue_by_branch(org, today) if org.kind != "branch" else [],
+        "branches": queries.overdue_by_child(org, today) if org.kind != "branch" else [],
         "escalate_days": settings.RECTIFICATION_ESCALATE_DAYS,
         "today": today,
     }
@@ -100,10 +100,12 @@ def bulletin(request: Request, code: str) -> HttpResponse:
     """通报: what is long overdue below this organization, and each branch's overdue count."""
     org = _org(request, code)
     today = timezone.localdate()
+    page = Paginator(queries.bulletin(org, today), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = queries.annotate(page.object_list, today)
     context = {
         "org": org,
-        "problems": queries.bulletin(org, today),
-        "branches": queries.overdue_by_branch(org, today),
+        "page": page,
+        "branches": queries.overdue_by_child(org, today),
         "escalate_days": settings.RECTIFICATION_ESCALATE_DAYS,
         "today": today,
     }

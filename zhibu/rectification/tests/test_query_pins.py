@@ -43,13 +43,13 @@ def _add(cast: Cast, n: int) -> None:
 
 
 PAGES = [
-    ("secretary", "rectification:ledger", {"code": "T-B1"}, {}, 16),
-    ("secretary", "rectification:ledger", {"code": "T-B1"}, {"status": "overdue", "by": "status"}, 16),
-    ("committee_officer", "rectification:ledger", {"code": "T-COM"}, {"by": "year"}, 18),
-    ("committee_officer", "rectification:bulletin", {"code": "T-COM"}, {}, 15),
+    ("secretary", "rectification:ledger", {"code": "T-B1"}, {}, 17),
+    ("secretary", "rectification:ledger", {"code": "T-B1"}, {"status": "overdue", "by": "status"}, 17),
+    ("committee_officer", "rectification:ledger", {"code": "T-COM"}, {"by": "year"}, 21),
+    ("committee_officer", "rectification:bulletin", {"code": "T-COM"}, {}, 18),
     ("member", "rectification:mine", {}, {}, 12),
     ("member", "core:home", {}, {}, 13),
-    ("committee_officer", "core:home", {}, {}, 16),
+    ("committee_officer", "core:home", {}, {}, 17),
 ]  # fmt: skip
 
 

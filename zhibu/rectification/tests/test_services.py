@@ -242,7 +242,7 @@ def test_it_escalates_an_overdue_measure_at_each_threshold(cast: Cast) -> None:
     assert _notices(cast.secretary, "overdue") == ["整改措施已逾期：梅党员「确保完成」"]
     assert run(30).notices == 0  # still only the secretary's, already sent
     assert not _notices(cast.committee_officer, "escalated")
-    assert queries.bulletin(cast.committee, deadline + dt.timedelta(days=30)) == []
+    assert not queries.bulletin(cast.committee, deadline + dt.timedelta(days=30)).exists()
     assert run(31).escalated == 1
     assert _notices(cast.committee_officer, "escalated")
     assert [x.pk for x in queries.bulletin(cast.committee, deadline + dt.timedelta(days=31))] == [
@@ -255,7 +255,7 @@ def test_it_escalates_an_overdue_measure_at_each_threshold(cast: Cast) -> None:
     services.measure_complete(actor=cast.member, measure=m, evidence="完成",
                               today=deadline + dt.timedelta(days=32))  # fmt: skip
     assert run(40).notices == 0
-    assert queries.bulletin(cast.committee, deadline + dt.timedelta(days=40)) == []
+    assert not queries.bulletin(cast.committee, deadline + dt.timedelta(days=40)).exists()
 
 
 @override_settings(RECTIFICATION_REMIND_DAYS=3, RECTIFICATION_ESCALATE_DAYS=10)

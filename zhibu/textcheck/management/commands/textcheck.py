@@ -8,12 +8,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 
 from zhibu.core.commands import ZhibuCommand
 from zhibu.textcheck import rules
-from zhibu.textcheck.similarity import Item, cross_findings
+from zhibu.textcheck.stored import check_stored
 
 SHOWN_CHARS = 20  # of a finding's text in the human output; longer ones end in “…”
 
@@ -130,80 +129,16 @@ class Command(ZhibuCommand):
     # --- the problems of an organization's subtree in one year ----------------------------
 
     def check_org(self, code: str, year: int, *, as_json: bool) -> None:
-        from zhibu.orgs.models import Organization, subtree_q
-        from zhibu.rectification.models import Problem
+        from zhibu.orgs.models import Organization
 
         org = Organization.objects.filter(code=code).first()
         if org is None:
             raise CommandError(f"没有编码为“{code}”的组织")
-        problems = list(
-            Problem.objects.filter(subtree_q(org.path, "organization__"), year=year)
-            .select_related("organization", "owner_member")
-            .prefetch_related("measures")
-            .order_by("organization__path", "pk")
-        )
-        rows = [row for p in problems for row in self._problem_rows(p)]
-        for problem_id, findings in self._cross(problems, year).items():
-            rows.extend(
-                {"problem": problem_id, "field": "description"} | f.as_dict() for f in findings
-            )
-        order = {p.pk: i for i, p in enumerate(problems)}
-        rows.sort(
-            key=lambda r: (
-                order[r["problem"]],
-                r["field"] != "description",
-                r.get("measure") or 0,
-                r["start"],
-                r["rule"],
-            )
-        )
+        result = check_stored(org, year)
         if as_json:
-            self.stdout.write(json.dumps([self._json(r) for r in rows], ensure_ascii=False))
+            self.stdout.write(json.dumps([self._json(r) for r in result.rows], ensure_ascii=False))
             return
-        self._write_org(org, year, problems, rows)
-
-    @staticmethod
-    def _problem_rows(problem: Any) -> list[dict[str, Any]]:
-        rows = [
-            {"problem": problem.pk, "field": "description"} | f.as_dict()
-            for f in rules.check_problem(problem.description)
-        ]
-        for measure in problem.measures.all():
-            findings = rules.vague_commitment(measure.text)
-            # A measure's time limit is its deadline field when it has one; the text need
-            # not repeat it.
-            if getattr(measure, "deadline", None) is None:
-                findings += rules.missing_deadline(measure.text)
-            rows.extend(
-                {"problem": problem.pk, "field": "measure", "measure": measure.pk} | f.as_dict()
-                for f in sorted(findings, key=lambda f: f.start)
-            )
-        return rows
-
-    @staticmethod
-    def _cross(problems: list[Any], year: int) -> dict[object, list[rules.Finding]]:
-        """Copies among this year's problems, and repeats of the same owners' earlier ones."""
-        from django.db.models import Q
-
-        from zhibu.rectification.models import Problem
-
-        members = {p.owner_member_id for p in problems if p.owner_member_id is not None}
-        orgs = {p.organization_id for p in problems if p.owner_member_id is None}
-        earlier = Problem.objects.filter(year__lt=year).filter(
-            Q(owner_member_id__in=members) | Q(owner_member__isnull=True, organization_id__in=orgs)
-        )
-        items = [
-            _item(p)
-            for p in [
-                *problems,
-                *earlier.only(
-                    "pk", "year", "description", "owner_kind", "owner_member_id", "organization_id"
-                ),
-            ]
-        ]
-        this_year = {p.pk for p in problems}
-        found = cross_findings(items, settings.TEXTCHECK_SIMILARITY)
-        return {pk: findings for pk, findings in found.items() if pk in this_year and findings}
+        self._write_org(org, year, result.problems, result.rows)
 
     @staticmethod
     def _json(row: dict[str, Any]) -> dict[str, Any]:
@@ -252,11 +187,3 @@ class Command(ZhibuCommand):
                 for r in rows
             )
         )
-
-
-def _item(problem: Any) -> Item:
-    if problem.owner_member_id is not None:
-        owner: tuple[str, object] = ("member", problem.owner_member_id)
-    else:
-        owner = (problem.owner_kind, problem.organization_id)
-    return Item(problem.pk, owner, problem.organization_id, problem.year, problem.description)
