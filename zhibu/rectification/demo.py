@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 from zhibu.accounts.models import User
 from zhibu.members.models import Member
@@ -42,7 +43,7 @@ def build(today: dt.date, users: Mapping[str, User], account_members: Mapping[st
     count = 0
 
     def add(owner: Member | None, kind: str, text: str, cat: str, measures: list[MeasureInput],
-            *, created: dt.date, org: Organization = branch, y: int = year, **kw: str) -> int:  # fmt: skip
+            *, created: dt.date, org: Organization = branch, y: int = year, **kw: Any) -> int:  # fmt: skip
         nonlocal count
         count += 1
         return services.problem_create(

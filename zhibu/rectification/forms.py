@@ -87,7 +87,7 @@ class ProblemForm(forms.ModelForm):
                 del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("owner_kind") == OwnerKind.MEMBER and not data.get("owner_member"):
             self.add_error("owner_member", "问题主体是党员个人时，请选择党员")
         return data
@@ -150,7 +150,7 @@ MeasureFormSet = forms.formset_factory(
 
 
 def measure_formset(data: Any, org: Organization) -> BaseMeasureFormSet:
-    formset: BaseMeasureFormSet = MeasureFormSet(data, prefix="measures", org=org)
+    formset: BaseMeasureFormSet = MeasureFormSet(data, prefix="measures", org=org)  # type: ignore[call-arg,assignment]
     return formset
 
 
@@ -178,7 +178,7 @@ class CompleteForm(forms.Form):
         help_text="做了什么、效果如何；有会议记录、照片、文件的，可在下面上传",
     )  # fmt: skip
     done_on = forms.DateField(label="完成日期", widget=DateInput())
-    files = MultipleFileField(label="佐证材料（可选，可多选）", required=False)
+    evidence_files = MultipleFileField(label="佐证材料（可选，可多选）", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -228,7 +228,7 @@ class RecheckForm(forms.Form):
         self.fields["responsible"].queryset = _responsible_queryset(org)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("result") == RecheckResult.RECURRED:
             for name, label in (("text", "新的整改措施"), ("responsible", "责任人"),
                                 ("deadline", "整改时限")):  # fmt: skip
@@ -258,6 +258,10 @@ class InterviewForm(forms.Form):
         self.fields["held_on"].initial = timezone.localdate()
 
 
+def _publication_label(p: Problem) -> str:
+    return f"{p.owner_label} · {p.category.name}：{p.description[:40]}"
+
+
 class PublicationForm(forms.Form):
     title = forms.CharField(label="公示标题", max_length=200)
     starts_on = forms.DateField(label="公示开始", widget=DateInput())
@@ -281,11 +285,7 @@ class PublicationForm(forms.Form):
             .order_by("owner_kind", "pk")
         )
         self.fields["problems"].queryset = qs  # type: ignore[attr-defined]
-        self.fields["problems"].label_from_instance = (
-            lambda p: (  # type: ignore[attr-defined]
-                f"{p.owner_label} · {p.category.name}：{p.description[:40]}"
-            )
-        )
+        self.fields["problems"].label_from_instance = _publication_label  # type: ignore[attr-defined]
         today = timezone.localdate()
         self.fields["title"].initial = f"{org.name}{year}年度问题清单及整改情况公示"
         self.fields["starts_on"].initial = today

@@ -49,10 +49,11 @@ def seed_problems(root: Organization, n: int = BENCH_PROBLEMS, seed: int = 0) ->
     items, _, _ = synthetic_items(n - have, seed)
     problems, measures = [], []
     for index, it in enumerate(items):
-        branch = branches[int(it.group) % len(branches)]
+        branch = branches[int(str(it.group)) % len(branches)]
         people = members[branch]
-        member = it.owner[0] == "member"
-        owner = people[int(it.owner[1]) % len(people)] if member else people[0]
+        owner_key: tuple[str, int] = it.owner  # type: ignore[assignment]  # ("member", n) …
+        member = owner_key[0] == "member"
+        owner = people[owner_key[1] % len(people)] if member else people[0]
         # Last year's list is closed (销号 at the year's end); this year's measures fall due
         # month by month and seven in ten are done, so some are late, as in a real county.
         deadline = dt.date(it.year, 1 + index % 12, 28)

@@ -843,7 +843,7 @@ def deadline_reminders_send(*, today: dt.date | None = None) -> DeadlineReminded
             users=closers(r.problem), key=f"recheck:{r.pk}:due",
             title=f"回头看到期：{_short(r.problem)}",
             body=f"{r.problem.organization.name} · {r.problem.owner_label}，"
-                 f"{zh_date(r.problem.closed_on)}销号，请检查整改成果是否巩固。",
+                 f"{zh_date(r.problem.closed_on or r.due_on)}销号，请检查整改成果是否巩固。",
             url=reverse("rectification:detail", args=[r.problem_id]),
         )  # fmt: skip
     return out

@@ -290,10 +290,10 @@ def measure_complete(request: Request, pk: int) -> HttpResponse:
         try:
             services.measure_complete(
                 actor=request.user, measure=row, evidence=form.cleaned_data["evidence"],
-                done_on=form.cleaned_data["done_on"], files=form.cleaned_data["files"],
+                done_on=form.cleaned_data["done_on"], files=form.cleaned_data["evidence_files"],
             )  # fmt: skip
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_errors(form, exc, {"files": "evidence_files"})
         else:
             messages.success(request, "已登记完成，等待党支部核实")
             return redirect("rectification:detail", problem.pk)
@@ -441,7 +441,7 @@ def publication(request: Request, pk: int) -> HttpResponse:
     today = timezone.localdate()
     problems = queries.annotate(
         queries.with_measures(
-            row.problems.all().order_by("owner_kind", "owner_member__name", "pk")  # type: ignore[arg-type]
+            row.problems.all().order_by("owner_kind", "owner_member__name", "pk")
         ),
         today,
     )

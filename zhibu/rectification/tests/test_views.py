@@ -93,13 +93,13 @@ def test_it_lets_the_responsible_member_report_a_measure_done(cast: Cast, client
     proof = SimpleUploadedFile("学习笔记.pdf", b"%PDF-1.4 notes", content_type="application/pdf")
     bad = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
     response = client.post(url, {"evidence": "全部参加", "done_on": timezone.localdate().isoformat(),
-                                 "files": [proof, bad]})  # fmt: skip
+                                 "evidence_files": [proof, bad]})  # fmt: skip
     assert "佐证材料只能是" in response.content.decode()
     m.refresh_from_db()
     assert m.status == "open" and not m.files.exists()
     proof.seek(0)
     response = client.post(url, {"evidence": "全部参加", "done_on": timezone.localdate().isoformat(),
-                                 "files": [proof]})  # fmt: skip
+                                 "evidence_files": [proof]})  # fmt: skip
     assert response.status_code == 302
     m.refresh_from_db()
     assert m.status == "done" and m.files.get().name == "学习笔记.pdf"
