@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from zhibu.core.forms import DateInput
+from zhibu.meetings.models import Meeting, MeetingStatus
 from zhibu.members.models import Member
 from zhibu.orgs.models import Organization
 from zhibu.rectification.models import (
@@ -42,9 +43,21 @@ class MemberChoiceField(forms.ModelChoiceField):
         return str(obj.name)
 
 
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{timezone.localtime(obj.starts_at):%Y-%m-%d} {obj.get_kind_display()}：{obj.title}"
+
+
 class ProblemForm(forms.ModelForm):
     owner_member = MemberChoiceField(
         label="党员", queryset=Member.objects.none(), required=False, empty_label="请选择党员"
+    )
+    source_meeting = MeetingChoiceField(
+        label="查摆问题的会议（可选）",
+        queryset=Meeting.objects.none(),
+        required=False,
+        empty_label="不关联会议",
+        help_text="问题在组织生活会等会议上查摆出来的，选上这次会议，问题页面会链接到会议记录",
     )
 
     class Meta:
@@ -72,6 +85,12 @@ class ProblemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.org = org
         self.fields["owner_member"].queryset = member_choices(org)  # type: ignore[attr-defined]
+        since = timezone.now() - dt.timedelta(days=2 * 366)
+        self.fields["source_meeting"].queryset = (  # type: ignore[attr-defined]
+            Meeting.objects.filter(
+                branch=org, status=MeetingStatus.HELD, starts_at__gte=since
+            ).order_by("-starts_at")
+        )
         self.fields["category"].queryset = ProblemCategory.objects.filter(active=True) | (  # type: ignore[attr-defined]
             ProblemCategory.objects.filter(pk=self.instance.category_id)
             if self.instance.pk
@@ -83,7 +102,7 @@ class ProblemForm(forms.ModelForm):
         self.fields["owner_kind"].initial = OwnerKind.MEMBER
         self.fields["owner_kind"].choices = OwnerKind.choices  # type: ignore[attr-defined]
         if edit:
-            for name in ("owner_kind", "owner_member", "year"):
+            for name in ("owner_kind", "owner_member", "year", "source_meeting"):
                 del self.fields[name]
 
     def clean(self) -> dict[str, Any]:

@@ -135,10 +135,13 @@ def problem_new(request: Request, code: str) -> HttpResponse:
     form = forms.ProblemForm(data, org=org)
     formset = forms.measure_formset(data, org)
     if data is not None and form.is_valid() and formset.is_valid():
+        data = dict(form.cleaned_data)
+        meeting = data.pop("source_meeting", None)
         try:
             problem = services.problem_create(
-                actor=request.user, organization=org, measures=formset.inputs(), **form.cleaned_data
-            )
+                actor=request.user, organization=org, measures=formset.inputs(),
+                source_object=meeting, **data,
+            )  # fmt: skip
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -196,6 +199,19 @@ def _copies(problem: Problem) -> list[tuple[Problem, float]]:
     return sorted(out, key=lambda pair: -pair[1])[:5]
 
 
+def _source_link(problem: Problem) -> tuple[str, str] | None:
+    """(label, url) of the object the problem came from, when it is one the officers can open."""
+    if problem.source_type == "meetings.meeting" and problem.source_id:
+        from zhibu.meetings.models import Meeting
+
+        meeting = Meeting.objects.filter(pk=problem.source_id).first()
+        if meeting is not None:
+            when = timezone.localtime(meeting.starts_at)
+            label = f"{when:%Y-%m-%d} {meeting.get_kind_display()}：{meeting.title}"
+            return label, reverse("meetings:detail", args=[meeting.pk])
+    return None
+
+
 @require_GET
 def detail(request: Request, pk: int) -> HttpResponse:
     problem = get_problem_or_404(request.user, pk)
@@ -222,6 +238,7 @@ def detail(request: Request, pk: int) -> HttpResponse:
         "rechecks": problem.rechecks.select_related("checked_by__member").all(),
         "interviews": problem.interviews.all(),
         "manage": manage,
+        "source_link": _source_link(problem) if manage else None,
         "close": can_close(scope, problem),
         "interview": can_interview(scope, problem) and not problem.is_closed,
         "measure_form": forms.MeasureForm(org=problem.organization, prefix="new")

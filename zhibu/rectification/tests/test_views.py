@@ -296,3 +296,21 @@ def test_it_marks_a_repeated_and_a_copied_problem(cast: Cast, client_as: Any) ->
     text = page.content.decode()
     assert "老问题" in text and "疑似“轮流分配”" in text and "石书记" in text
     assert services.MeasureInput is MeasureInput
+
+
+def test_it_links_a_problem_to_the_meeting_it_was_found_at(cast: Cast, client_as: Any) -> None:
+    from zhibu.meetings.tests.conftest import hold, plan
+
+    meeting = hold(
+        cast, plan(cast, start=timezone.now() - dt.timedelta(days=2)), present=["石书记"]
+    )
+    client = client_as("secretary")
+    form = client.get(reverse("rectification:new", args=["T-B1"])).content.decode()
+    assert meeting.title in form
+    response = client.post(
+        reverse("rectification:new", args=["T-B1"]), _form(cast, source_meeting=meeting.pk)
+    )
+    problem = Problem.objects.get()
+    assert (problem.source_type, problem.source_id) == ("meetings.meeting", meeting.pk)
+    page = client.get(response["Location"]).content.decode()
+    assert reverse("meetings:detail", args=[meeting.pk]) in page
