@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -52,6 +53,7 @@ def home(request: Request) -> HttpResponse:
                     "categories": Category.choices,
                     "due_next": due_next(org, today),
                     "rect": rectification_queries.home_counts(org, today),
+                    "my_measures": _my_measures(scope.member, today),
                 },
             )
         summary = queries.subtree_summary(org, today)
@@ -65,6 +67,7 @@ def home(request: Request) -> HttpResponse:
                 "recent": recent,
                 "categories": Category.choices,
                 "rect": rectification_queries.home_counts(org, today),
+                "my_measures": _my_measures(scope.member, today),
             },
         )
     member = scope.member
@@ -77,12 +80,29 @@ def home(request: Request) -> HttpResponse:
             .first()
         )
         context["tasks"] = member_tasks(member, today)
-        context["my_problems"] = Problem.objects.still_open().filter(owner_member=member).count()
+        context["my_problems"] = list(
+            Problem.objects.still_open()
+            .filter(owner_member=member)
+            .select_related("category")
+            .order_by("-year", "pk")[:5]
+        )
         if member.is_party_member:
             context["publications"] = list(
                 Publication.objects.showing(today).filter(organization_id=member.branch_id)[:3]
             )
     return render(request, "core/home_member.html", context)
+
+
+def _my_measures(member: Member | None, today: dt.date) -> list[Measure]:
+    """An officer's own 整改 measures still to do (a secretary often carries the 班子's)."""
+    if member is None:
+        return []
+    rows = list(
+        Measure.objects.unfinished().filter(responsible=member).order_by("deadline", "pk")[:10]
+    )
+    for m in rows:
+        m.late = m.deadline < today  # type: ignore[attr-defined]
+    return rows
 
 
 def member_tasks(member: Member, today: dt.date) -> list[dict[str, str]]:
@@ -95,7 +115,11 @@ def member_tasks(member: Member, today: dt.date) -> list[dict[str, str]]:
                 "title": f"整改措施：{m.text[:40]}",
                 "detail": f"时限 {m.deadline.isoformat()}"
                 + (f"，已逾期{-days}天" if days < 0 else "，今天到期" if days == 0 else ""),
-                "level": "danger" if days < 0 else "warning" if days <= 7 else "muted",
+                "level": "danger"
+                if days < 0
+                else "warning"
+                if days <= settings.RECTIFICATION_REMIND_DAYS
+                else "muted",
                 "url": reverse("rectification:detail", args=[m.problem_id]) + f"#measure-{m.pk}",
             }
         )

@@ -56,14 +56,13 @@ def get_problem_or_404(
     user: Any, pk: int, *, manage: bool = False, close: bool = False, interview: bool = False
 ) -> Problem:
     problem = (
-        Problem.objects.select_related(
-            "organization__parent", "owner_member", "category", "recurs", "closed_by"
-        )
+        Problem.objects.visible_to(user)
+        .select_related("organization__parent", "owner_member", "category", "recurs", "closed_by")
         .filter(pk=pk)
         .first()
     )
     scope = scope_for(user)
-    if problem is None or not can_see(scope, problem):
+    if problem is None:
         raise Http404("没有这个问题")
     if manage and not can_manage(scope, problem):
         raise PermissionDenied("只有党支部负责人可以修改问题清单")

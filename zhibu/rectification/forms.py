@@ -48,6 +48,20 @@ class MeetingChoiceField(forms.ModelChoiceField):
         return f"{timezone.localtime(obj.starts_at):%Y-%m-%d} {obj.get_kind_display()}：{obj.title}"
 
 
+def _earlier_of(problem: Problem) -> Any:
+    """The same owner's problems of earlier years: what this one may repeat."""
+    qs = Problem.objects.filter(year__lt=problem.year)
+    if problem.owner_member_id is not None:
+        qs = qs.filter(owner_member_id=problem.owner_member_id)
+    else:
+        qs = qs.filter(organization_id=problem.organization_id, owner_kind=problem.owner_kind)
+    return qs.order_by("-year", "pk")
+
+
+def _recurs_label(p: Problem) -> str:
+    return f"{p.year}年：{p.description[:40]}"
+
+
 class ProblemForm(forms.ModelForm):
     owner_member = MemberChoiceField(
         label="党员", queryset=Member.objects.none(), required=False, empty_label="请选择党员"
@@ -65,7 +79,7 @@ class ProblemForm(forms.ModelForm):
         fields = [
             "owner_kind", "owner_member", "source", "source_note", "category", "year",
             "description", "target", "cause_thinking", "cause_ability", "cause_family",
-            "cause_other", "remark",
+            "cause_other", "remark", "recurs",
         ]  # fmt: skip
         widgets = {
             "owner_kind": forms.RadioSelect,
@@ -76,6 +90,7 @@ class ProblemForm(forms.ModelForm):
             "cause_other": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
+            "recurs": "系统按文字相似自动判断；判断错了可以在这里改正",
             "description": "写具体事实：什么时间、什么事、什么表现（例如：2026年上半年5次支部学习缺席2次）",
             "target": "整改后要达到的样子，可量化的写出数字",
             "source_note": "例如：2026年度组织生活会、第二轮巡察反馈意见第3条",
@@ -98,6 +113,12 @@ class ProblemForm(forms.ModelForm):
         )
         self.fields["category"].empty_label = "请选择类别"  # type: ignore[attr-defined]
         self.fields["year"].initial = timezone.localdate().year
+        if edit and self.instance.pk:
+            self.fields["recurs"].queryset = _earlier_of(self.instance)  # type: ignore[attr-defined]
+            self.fields["recurs"].empty_label = "不是往年的老问题"  # type: ignore[attr-defined]
+            self.fields["recurs"].label_from_instance = _recurs_label  # type: ignore[attr-defined]
+        else:
+            del self.fields["recurs"]
         self.fields["source"].initial = Source.LIFE_MEETING
         self.fields["owner_kind"].initial = OwnerKind.MEMBER
         self.fields["owner_kind"].choices = OwnerKind.choices  # type: ignore[attr-defined]
@@ -132,7 +153,8 @@ class MeasureForm(forms.Form):
 
     def clean_deadline(self) -> dt.date:
         value: dt.date = self.cleaned_data["deadline"]
-        if value < timezone.localdate():
+        # A late measure keeps its date when only its wording or its 责任人 changes.
+        if value < timezone.localdate() and "deadline" in self.changed_data:
             raise forms.ValidationError("整改时限不能早于今天")
         return value
 
@@ -168,8 +190,15 @@ MeasureFormSet = forms.formset_factory(
 )
 
 
-def measure_formset(data: Any, org: Organization) -> BaseMeasureFormSet:
-    formset: BaseMeasureFormSet = MeasureFormSet(data, prefix="measures", org=org)  # type: ignore[call-arg,assignment]
+def measure_formset(data: Any, org: Organization, extra: int | None = None) -> BaseMeasureFormSet:
+    """The measure rows; ``extra`` empty ones on a blank form (3 unless asked)."""
+    cls = MeasureFormSet
+    if data is None and extra is not None:
+        cls = forms.formset_factory(
+            MeasureForm, formset=BaseMeasureFormSet, extra=max(1, min(extra, MAX_MEASURES)),
+            min_num=0, max_num=MAX_MEASURES, validate_max=True,
+        )  # fmt: skip
+    formset: BaseMeasureFormSet = cls(data, prefix="measures", org=org)  # type: ignore[call-arg,assignment]
     return formset
 
 
@@ -236,7 +265,10 @@ class RecheckForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
     responsible = MemberChoiceField(
-        label="责任人（问题反弹时填写）", queryset=Member.objects.none(), required=False
+        label="责任人（问题反弹时填写）",
+        queryset=Member.objects.none(),
+        required=False,
+        empty_label="请选择责任人",
     )
     deadline = forms.DateField(
         label="整改时限（问题反弹时填写）", required=False, widget=DateInput()

@@ -40,7 +40,7 @@ class OwnerKind(models.TextChoices):
 class ProblemStatus(models.TextChoices):
     OPEN = rules.OPEN, "待整改"
     IN_PROGRESS = rules.IN_PROGRESS, "整改中"
-    RECTIFIED = rules.RECTIFIED, "已完成整改"
+    RECTIFIED = rules.RECTIFIED, "已完成，待销号"
     CLOSED = rules.CLOSED, "已销号"
 
 
@@ -53,6 +53,7 @@ class MeasureStatus(models.TextChoices):
 class RecheckResult(models.TextChoices):
     HELD = "held", "整改成果巩固"
     RECURRED = "recurred", "问题反弹"
+    CANCELLED = "cancelled", "重新整改，已取消"
 
 
 class ProblemCategory(models.Model):
@@ -143,6 +144,8 @@ class Problem(models.Model):
         on_delete=models.SET_NULL,
         related_name="repeated_by",
     )
+    # Set when a person chose ``recurs`` (or chose none); the similarity check leaves it then.
+    recurs_by_hand = models.BooleanField(default=False, editable=False)
     status = models.CharField(
         "状态", max_length=20, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
     )
@@ -191,7 +194,11 @@ class Problem(models.Model):
     def owner_label(self) -> str:
         if self.owner_kind == rules.OWNER_MEMBER and self.owner_member is not None:
             return self.owner_member.name
-        return self.get_owner_kind_display()
+        # A 党委's or 党总支's own problems are its 班子's or its own, not a 支部's.
+        level = {"committee": "党委", "general_branch": "党总支"}.get(self.organization.kind)
+        if level is None:
+            return self.get_owner_kind_display()
+        return f"{level}班子" if self.owner_kind == rules.OWNER_COMMITTEE else level
 
     @property
     def causes(self) -> list[tuple[str, str]]:
@@ -259,11 +266,6 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
-
-    def overdue_days(self, today: dt.date) -> int:
-        if self.status != MeasureStatus.OPEN:
-            return 0
-        return max((today - self.deadline).days, 0)
 
 
 class Evidence(models.Model):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from zhibu.orgs.models import Organization, OrgKind, subtree_q
 from zhibu.rectification import rules
@@ -25,10 +25,14 @@ from zhibu.rectification.models import (
     ProblemCategory,
     ProblemQuerySet,
     ProblemStatus,
+    Recheck,
     Source,
 )
 
 OVERDUE = "overdue"  # a status filter value: not closed and a measure past its deadline
+UNCLOSED = "unclosed"  # a status filter value: every status but closed (未销号)
+RECHECK_DUE = "recheck_due"  # a status filter value: closed, and its 回头看 has fallen due
+EXTRA_STATUSES = [(UNCLOSED, "未销号"), (OVERDUE, "已逾期"), (RECHECK_DUE, "待回头看")]
 GROUPINGS = {
     "category": "问题类别",
     "owner": "问题主体",
@@ -61,7 +65,7 @@ class LedgerFilter:
             category=number("category"),
             owner_kind=o if (o := str(data.get("owner_kind") or "")) in OwnerKind.values else "",
             source=s if (s := str(data.get("source") or "")) in Source.values else "",
-            status=status if status in [*ProblemStatus.values, OVERDUE] else "",
+            status=status if status in [*ProblemStatus.values, *dict(EXTRA_STATUSES)] else "",
             by=b if (b := str(data.get("by") or "")) in GROUPINGS else "category",
         )
 
@@ -83,8 +87,10 @@ class LedgerFilter:
             qs = qs.filter(problem__owner_kind=self.owner_kind)
         if self.source:
             qs = qs.filter(problem__source=self.source)
-        if self.status and self.status != OVERDUE:
+        if self.status in ProblemStatus.values:
             qs = qs.filter(problem__status=self.status)
+        elif self.status == RECHECK_DUE:
+            qs = qs.none()  # a closed problem has no late measure
         return qs
 
     def apply(self, qs: ProblemQuerySet, today: dt.date) -> ProblemQuerySet:
@@ -99,9 +105,22 @@ class LedgerFilter:
         if self.status == OVERDUE:
             late = Measure.objects.filter(status=MeasureStatus.OPEN, deadline__lt=today)
             qs = qs.still_open().filter(pk__in=late.values("problem_id"))
+        elif self.status == UNCLOSED:
+            qs = qs.still_open()
+        elif self.status == RECHECK_DUE:
+            qs = qs.filter(pk__in=_rechecks_due(today).values("problem_id"))
         elif self.status:
             qs = qs.filter(status=self.status)
         return qs
+
+
+def _rechecks_due(today: dt.date) -> Any:
+    return Recheck.objects.filter(done_on__isnull=True, due_on__lte=today)
+
+
+def with_recheck_due(qs: ProblemQuerySet, today: dt.date) -> ProblemQuerySet:
+    """Mark each problem whose 回头看 has fallen due (``recheck_due``), in the same query."""
+    return qs.annotate(recheck_due=Exists(_rechecks_due(today).filter(problem_id=OuterRef("pk"))))
 
 
 def with_measures(qs: ProblemQuerySet) -> ProblemQuerySet:
@@ -233,7 +252,9 @@ def ledger(org: Organization, flt: LedgerFilter, today: dt.date) -> ProblemQuery
         "status": ("status",),
         "year": ("-year",),
     }[flt.by]
-    return with_measures(qs).order_by(*order, "organization__path", "-year", "pk")
+    return with_recheck_due(with_measures(qs), today).order_by(
+        *order, "organization__path", "-year", "pk"
+    )
 
 
 @dataclass

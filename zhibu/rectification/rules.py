@@ -30,13 +30,6 @@ LEVEL_DUE = "due"  # the deadline is today (提醒)
 LEVEL_OVERDUE = "overdue"  # past the deadline: the branch secretary is told
 LEVEL_ESCALATED = "escalated"  # past the escalation threshold: the committee (通报, 约谈)
 LEVEL_ORDER = (LEVEL_NONE, LEVEL_SOON, LEVEL_DUE, LEVEL_OVERDUE, LEVEL_ESCALATED)
-LEVEL_LABELS = {
-    LEVEL_NONE: "",
-    LEVEL_SOON: "临近时限",
-    LEVEL_DUE: "今天到期",
-    LEVEL_OVERDUE: "已逾期",
-    LEVEL_ESCALATED: "逾期超过时限，已通报",
-}
 
 
 def problem_status(measure_statuses: Sequence[str], *, closed: bool) -> str:

@@ -26,7 +26,7 @@ from zhibu.core import audit
 from zhibu.core.dates import zh_date
 from zhibu.meetings.services import ATTACHMENT_MAX_BYTES as EVIDENCE_MAX_BYTES
 from zhibu.meetings.services import ATTACHMENT_TYPES as EVIDENCE_TYPES
-from zhibu.members.models import Member
+from zhibu.members.models import PARTY_CATEGORIES, Member
 from zhibu.notices.services import notify
 from zhibu.orgs.models import COMMITTEE_ROLES, Organization, OrgKind
 from zhibu.rectification import rules
@@ -96,8 +96,14 @@ def _refresh_status(problem: Problem) -> tuple[str, str]:
     return before, problem.status
 
 
+def plain(value: str) -> str:
+    """Text as stored: line breaks as ``\n`` (browsers post ``\r\n``), so that the 材料质检
+    findings' character offsets mean the same in the stored text and on the page."""
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def _clean_text(value: str, field: str, label: str, max_length: int | None = None) -> str:
-    value = (value or "").strip()
+    value = plain(value)
     if not value:
         raise ValidationError({field: f"请填写{label}"})
     if max_length and len(value) > max_length:
@@ -160,6 +166,19 @@ def _new_measures(
     return rows
 
 
+def _recurs_ok(problem: Problem, earlier: Problem | None) -> None:
+    if earlier is None:
+        return
+    same_owner = (
+        earlier.owner_member_id == problem.owner_member_id
+        if problem.owner_member_id is not None
+        else (earlier.organization_id, earlier.owner_kind)
+        == (problem.organization_id, problem.owner_kind)
+    )
+    if earlier.pk == problem.pk or earlier.year >= problem.year or not same_owner:
+        raise ValidationError({"recurs": "只能选同一主体往年的问题"})
+
+
 def _earlier_match(problem: Problem) -> Problem | None:
     """The same owner's most alike problem of an earlier year, when alike enough (老问题)."""
     from zhibu.textcheck.similarity import similarity
@@ -175,6 +194,16 @@ def _earlier_match(problem: Problem) -> Problem | None:
         if score >= best_score:
             best, best_score = row, score
     return best
+
+
+def _recurred_in(earlier: Problem, problem: Problem, actor: User | None, today: dt.date) -> None:
+    """The earlier problem came back as a new one: its pending 回头看 has its answer."""
+    note = f"{problem.year}年再次查摆出同一问题（问题#{problem.pk}），按新问题整改"
+    if earlier.rechecks.filter(done_on__isnull=True).update(
+        done_on=today, result=RecheckResult.RECURRED, note=note, checked_by=actor
+    ):
+        ProblemEvent.objects.create(problem=earlier, kind=ProblemEvent.Kind.RECHECKED, on=today,
+                                    note=f"{RecheckResult.RECURRED.label}：{note}", by=actor)  # fmt: skip
 
 
 def source_of(obj: Model | None) -> tuple[str, int | None]:
@@ -276,11 +305,11 @@ def problem_create(
         source_note=source_note.strip()[:200],
         category=category,
         description=_clean_text(description, "description", "问题表现", 4000),
-        target=target.strip()[:300],
-        cause_thinking=cause_thinking.strip(),
-        cause_ability=cause_ability.strip(),
-        cause_family=cause_family.strip(),
-        cause_other=cause_other.strip(),
+        target=plain(target)[:300],
+        cause_thinking=plain(cause_thinking),
+        cause_ability=plain(cause_ability),
+        cause_family=plain(cause_family),
+        cause_other=plain(cause_other),
         year=int(year),
         remark=remark.strip()[:300],
         created_by=actor,
@@ -289,8 +318,10 @@ def problem_create(
     problem.recurs = _earlier_match(problem)
     problem.save()
     Measure.objects.bulk_create(rows)
+    if problem.recurs is not None:
+        _recurred_in(problem.recurs, problem, actor, today)
     for row in rows:
-        _deadline_notice(row, problem)
+        _deadline_notice(row, problem, actor)
     audit.record(
         actor, "problem.create", problem, organization=organization,
         changes=audit.created(
@@ -311,7 +342,7 @@ def problem_update(*, actor: User | None, problem: Problem, **fields: Any) -> Pr
         raise ValidationError("问题已销号，不能修改；如需继续整改，请先重新打开")
     allowed = {
         "source", "category", "description", "target", "cause_thinking", "cause_ability",
-        "cause_family", "cause_other", "source_note", "remark",
+        "cause_family", "cause_other", "source_note", "remark", "recurs",
     }  # fmt: skip
     unknown = set(fields) - allowed
     if unknown:
@@ -324,12 +355,23 @@ def problem_update(*, actor: User | None, problem: Problem, **fields: Any) -> Pr
     category = fields.get("category")
     if category is not None and not category.active and category.pk != problem.category_id:
         raise ValidationError({"category": f"问题类别“{category.name}”已停用"})
+    recurs_before = problem.recurs_id
+    if "recurs" in fields:
+        _recurs_ok(problem, fields["recurs"])
+        if (fields["recurs"].pk if fields["recurs"] else None) != recurs_before:
+            problem.recurs_by_hand = True
     for key, value in fields.items():
-        setattr(problem, key, value.strip() if isinstance(value, str) else value)
-    if "description" in fields:
+        setattr(problem, key, plain(value) if isinstance(value, str) else value)
+    # A person's choice of 老问题 stands; otherwise new words are compared again.
+    if "description" in fields and not problem.recurs_by_hand:
         problem.recurs = _earlier_match(problem)
+    if problem.recurs_id != recurs_before:
+        before["recurs"] = str(Problem.objects.get(pk=recurs_before)) if recurs_before else None
     problem.save()
-    changes = audit.diff(before, _values(problem))
+    after = _values(problem)
+    if "recurs" in before:
+        after["recurs"] = str(problem.recurs) if problem.recurs else None
+    changes = audit.diff(before, after)
     if changes:
         audit.record(actor, "problem.update", problem, organization=problem.organization,
                      changes=changes)  # fmt: skip
@@ -394,16 +436,20 @@ def problem_reopen(
     problem.closed_on = None
     problem.closed_by = None
     problem.save(update_fields=["status", "closed_on", "closed_by"])
-    problem.rechecks.filter(done_on__isnull=True).delete()
+    cancelled = problem.rechecks.filter(done_on__isnull=True).update(
+        done_on=today, result=RecheckResult.CANCELLED, note=f"重新整改，本次回头看取消：{reason}",
+        checked_by=actor,
+    )  # fmt: skip
     ProblemEvent.objects.create(problem=problem, kind=ProblemEvent.Kind.REOPENED, on=today,
                                 note=reason, by=actor)  # fmt: skip
     audit.record(
         actor, verb, problem, organization=problem.organization,
         changes={"status": [ProblemStatus.CLOSED.label, ProblemStatus.IN_PROGRESS.label],
                  "reason": [None, reason],
-                 "measure": [None, f"{row.text}（{row.responsible.name}，{row.deadline}前）"]},
+                 "measure": [None, f"{row.text}（{row.responsible.name}，{row.deadline}前）"]}
+        | ({"recheck": ["待回头看", RecheckResult.CANCELLED.label]} if cancelled else {}),
     )  # fmt: skip
-    _deadline_notice(row, problem)
+    _deadline_notice(row, problem, actor)
     return problem
 
 
@@ -441,7 +487,7 @@ def measure_add(
         | ({"status": [dict(ProblemStatus.choices)[before], dict(ProblemStatus.choices)[after]]}
            if before != after else {}),
     )  # fmt: skip
-    _deadline_notice(row, problem)
+    _deadline_notice(row, problem, actor)
     return row
 
 
@@ -471,6 +517,8 @@ def measure_update(
     if changes:
         audit.record(actor, "measure.update", problem, organization=problem.organization,
                      changes=changes, label=f"{problem}（措施：{row.text[:30]}）")  # fmt: skip
+    if "responsible" in changes or "deadline" in changes:
+        _deadline_notice(row, problem, actor)
     return row
 
 
@@ -656,7 +704,9 @@ def publication_create(
     show_progress: bool = True,
     note: str = "",
     contact: str = "",
+    today: dt.date | None = None,
 ) -> Publication:
+    today = today or timezone.localdate()
     title = _clean_text(title, "title", "公示标题", 200)
     if not isinstance(starts_on, dt.date):
         raise ValidationError({"starts_on": "请填写公示开始日期"})
@@ -682,16 +732,26 @@ def publication_create(
                                "problems": len(chosen), "show_measures": show_measures,
                                "show_progress": show_progress}),
     )  # fmt: skip
-    notify(
+    if starts_on <= today:
+        _announce(row)
+    # A 公示 starting later is announced on its first day by ``zhibu remind``.
+    return row
+
+
+def _announce(row: Publication) -> int:
+    """Tell the branch's party members (who may read it) that a 公示 is up."""
+    return notify(
         users=User.objects.filter(
-            is_active=True, member__branch=organization, member__status="active"
+            is_active=True,
+            member__branch_id=row.organization_id,
+            member__status="active",
+            member__category__in=PARTY_CATEGORIES,
         ),
         key=f"publication:{row.pk}",
-        title=f"公示：{title}",
-        body=f"公示期 {zh_date(starts_on)} 至 {zh_date(ends_on)}。",
+        title=f"公示：{row.title}",
+        body=f"公示期 {zh_date(row.starts_on)} 至 {zh_date(row.ends_on)}。",
         url=reverse("rectification:publication", args=[row.pk]),
     )
-    return row
 
 
 @transaction.atomic
@@ -726,12 +786,42 @@ def _notify_owner(problem: Problem, what: str, title: str, body: str) -> None:
 
 
 def closers(problem: Problem) -> list[User]:
-    """Who verifies and closes: the branch's secretaries for a member's problem; the committee
-    above for the branch's or its committee's own problems (对单销号 by the level above)."""
+    """Who verifies and closes (and is told of 待销号 and 回头看): the branch's secretaries for a
+    member's problem; the committee above for the branch's or its committee's own problems
+    (对单销号 by the level above). Never the member the problem is about: when that is the
+    secretary, the branch's other officers, else whoever closed it, else the level above."""
     org = problem.organization
     if problem.owner_kind != rules.OWNER_MEMBER and org.parent_id is not None:
         return officer_users(org.parent)  # type: ignore[arg-type]
-    return officer_users(org, secretaries_only=True)
+    owner = problem.owner_member_id
+
+    def others(users: list[User]) -> list[User]:
+        return [u for u in users if owner is None or u.member_id != owner]
+
+    for candidates in (
+        lambda: officer_users(org, secretaries_only=True),
+        lambda: officer_users(org),
+        lambda: [problem.closed_by] if problem.closed_by_id else [],
+        lambda: officer_users(org.parent) if org.parent_id else [],  # type: ignore[arg-type]
+    ):
+        found = others([u for u in candidates() if u is not None])
+        if found:
+            return found
+    return []
+
+
+def escalation_users(org: Organization) -> list[User]:
+    """Who hears of a problem long overdue: the officers of the level above, and of the nearest
+    党委 above when that level is a 党总支 (the committee keeps the 通报)."""
+    users: dict[int, User] = {}
+    parent = org.parent
+    while parent is not None:
+        for u in officer_users(parent):
+            users[u.pk] = u
+        if parent.kind == OrgKind.COMMITTEE:
+            break
+        parent = parent.parent
+    return list(users.values())
 
 
 def officer_users(org: Organization, *, secretaries_only: bool = False) -> list[User]:
@@ -756,11 +846,14 @@ def _notify_closers(problem: Problem) -> None:
     )
 
 
-def _deadline_notice(row: Measure, problem: Problem) -> None:
-    """Tell the responsible member about a measure put on them (except when they set it)."""
+def _deadline_notice(row: Measure, problem: Problem, actor: User | None = None) -> None:
+    """Tell the responsible member about a measure put on them (not when they put it there)."""
+    users = User.objects.filter(member_id=row.responsible_id)
+    if actor is not None:
+        users = users.exclude(pk=actor.pk)
     notify(
-        users=User.objects.filter(member_id=row.responsible_id),
-        key=f"measure:{row.pk}:assigned",
+        users=users,
+        key=f"measure:{row.pk}:assigned:{row.responsible_id}:{row.deadline.isoformat()}",
         title=f"您有一项整改措施：{row.text[:30]}",
         body=f"时限：{zh_date(row.deadline)}前。问题：{_short(problem)}",
         url=reverse("rectification:detail", args=[problem.pk]),
@@ -774,16 +867,33 @@ class DeadlineReminded:
     overdue: int = 0
     escalated: int = 0
     rechecks: int = 0
+    publications: int = 0
 
     @property
     def notices(self) -> int:
-        return self.soon + self.due + self.overdue + self.escalated + self.rechecks
+        return (
+            self.soon + self.due + self.overdue + self.escalated + self.rechecks
+            + self.publications
+        )  # fmt: skip
+
+
+def _sent(keys: Iterable[str]) -> set[str]:
+    """Which of these notice keys went out already (to anyone): one query for the whole run,
+    so a daily job over years of late measures does not ask once per measure."""
+    from zhibu.notices.models import Notice
+
+    wanted = list(set(keys))
+    out: set[str] = set()
+    for i in range(0, len(wanted), 500):
+        out |= set(Notice.objects.filter(key__in=wanted[i : i + 500]).values_list("key", flat=True))
+    return out
 
 
 def deadline_reminders_send(*, today: dt.date | None = None) -> DeadlineReminded:
     """Daily (``zhibu remind``): the responsible member ``RECTIFICATION_REMIND_DAYS`` before and on
-    the deadline; the branch secretary once a measure is overdue; the committee above once it is
-    more than ``RECTIFICATION_ESCALATE_DAYS`` overdue; and the 回头看 that fall due.
+    the deadline; the branch secretary once a measure is overdue; the level above (and the
+    nearest 党委) once it is more than ``RECTIFICATION_ESCALATE_DAYS`` overdue; the 回头看 that
+    fall due; and the 公示 that start today.
 
     Each notice's key names the measure and its deadline, so a run repeated the same day sends
     nothing new, and a deadline moved later starts the sequence again.
@@ -791,54 +901,64 @@ def deadline_reminders_send(*, today: dt.date | None = None) -> DeadlineReminded
     today = today or timezone.localdate()
     remind, escalate = settings.RECTIFICATION_REMIND_DAYS, settings.RECTIFICATION_ESCALATE_DAYS
     out = DeadlineReminded()
-    rows = (
+    rows = list(
         Measure.objects.unfinished()
         .filter(deadline__lte=today + dt.timedelta(days=remind))
         .select_related("problem__organization__parent", "problem__owner_member", "responsible")
         .order_by("deadline", "pk")
     )
-    officers: dict[int, list[User]] = {}
+    steps: list[tuple[Measure, str, str]] = []
     for m in rows:
         level = rules.deadline_level(m.deadline, today, done=False, remind_days=remind,
                                      escalate_days=escalate)  # fmt: skip
+        base = f"measure:{m.pk}:{m.deadline.isoformat()}"
+        if level in (rules.LEVEL_SOON, rules.LEVEL_DUE):
+            steps.append((m, level, f"{base}:{level}"))
+        if level in (rules.LEVEL_OVERDUE, rules.LEVEL_ESCALATED):
+            steps.append((m, rules.LEVEL_OVERDUE, f"{base}:overdue"))
+        if level == rules.LEVEL_ESCALATED:
+            steps.append((m, rules.LEVEL_ESCALATED, f"{base}:escalated"))
+    sent = _sent(key for _, _, key in steps)
+    officers: dict[tuple[str, int], list[User]] = {}
+    for m, step, key in steps:
+        if key in sent:
+            continue
         problem, org = m.problem, m.problem.organization
         url = reverse("rectification:detail", args=[problem.pk])
-        base = f"measure:{m.pk}:{m.deadline.isoformat()}"
-        who = User.objects.filter(member_id=m.responsible_id)
-        if level == rules.LEVEL_SOON:
-            days = (m.deadline - today).days
-            out.soon += notify(users=who, key=f"{base}:soon", url=url,
-                               title=f"整改时限还有{days}天：{m.text[:30]}",
+        late = (today - m.deadline).days
+        if step == rules.LEVEL_SOON:
+            out.soon += notify(users=User.objects.filter(member_id=m.responsible_id), key=key,
+                               url=url, title=f"整改时限还有{-late}天：{m.text[:30]}",
                                body=f"请在{zh_date(m.deadline)}前完成，完成后在问题页面登记。")  # fmt: skip
-        elif level == rules.LEVEL_DUE:
-            out.due += notify(users=who, key=f"{base}:due", url=url,
-                              title=f"今天是整改时限：{m.text[:30]}",
+        elif step == rules.LEVEL_DUE:
+            out.due += notify(users=User.objects.filter(member_id=m.responsible_id), key=key,
+                              url=url, title=f"今天是整改时限：{m.text[:30]}",
                               body="请今天完成并登记完成情况；不能完成的请向支部书记说明。")  # fmt: skip
-        if level in (rules.LEVEL_OVERDUE, rules.LEVEL_ESCALATED):
-            if org.pk not in officers:
-                officers[org.pk] = officer_users(org, secretaries_only=True)
-            late = (today - m.deadline).days
+        elif step == rules.LEVEL_OVERDUE:
+            if ("branch", org.pk) not in officers:
+                officers[("branch", org.pk)] = officer_users(org, secretaries_only=True)
             out.overdue += notify(
-                users=officers[org.pk], key=f"{base}:overdue", url=url,
+                users=officers[("branch", org.pk)], key=key, url=url,
                 title=f"整改措施已逾期：{m.responsible.name}「{m.text[:24]}」",
                 body=f"时限{zh_date(m.deadline)}，已逾期{late}天。问题：{_short(problem)}",
             )  # fmt: skip
-        if level == rules.LEVEL_ESCALATED and org.parent_id is not None:
-            parent: Organization = org.parent  # type: ignore[assignment]
-            if -parent.pk not in officers:
-                officers[-parent.pk] = officer_users(parent)
-            late = (today - m.deadline).days
+        else:
+            if ("above", org.pk) not in officers:
+                officers[("above", org.pk)] = escalation_users(org)
             out.escalated += notify(
-                users=officers[-parent.pk], key=f"{base}:escalated", url=url,
+                users=officers[("above", org.pk)], key=key, url=url,
                 title=f"整改逾期超过{escalate}天：{org.name} {problem.owner_label}",
                 body=f"「{m.text[:40]}」时限{zh_date(m.deadline)}，已逾期{late}天，已列入通报。",
             )  # fmt: skip
-    due = (
+    due = list(
         Recheck.objects.filter(done_on__isnull=True, due_on__lte=today)
-        .select_related("problem__organization")
+        .select_related("problem__organization__parent", "problem__closed_by")
         .order_by("due_on", "pk")
     )
+    sent = _sent(f"recheck:{r.pk}:due" for r in due)
     for r in due:
+        if f"recheck:{r.pk}:due" in sent:
+            continue
         out.rechecks += notify(
             users=closers(r.problem), key=f"recheck:{r.pk}:due",
             title=f"回头看到期：{_short(r.problem)}",
@@ -846,4 +966,9 @@ def deadline_reminders_send(*, today: dt.date | None = None) -> DeadlineReminded
                  f"{zh_date(r.problem.closed_on or r.due_on)}销号，请检查整改成果是否巩固。",
             url=reverse("rectification:detail", args=[r.problem_id]),
         )  # fmt: skip
+    showing = list(Publication.objects.showing(today))
+    sent = _sent(f"publication:{p.pk}" for p in showing)
+    for pub in showing:
+        if f"publication:{pub.pk}" not in sent:
+            out.publications += _announce(pub)
     return out

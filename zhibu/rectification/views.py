@@ -84,7 +84,7 @@ def ledger(request: Request, code: str) -> HttpResponse:
         "categories": categories,
         "owner_kinds": OwnerKind.choices,
         "sources": Source.choices,
-        "statuses": [*ProblemStatus.choices, (queries.OVERDUE, "已逾期")],
+        "statuses": [*ProblemStatus.choices, *queries.EXTRA_STATUSES],
         "branches": queries.overdue_by_child(org, today) if org.kind != "branch" else [],
         "escalate_days": settings.RECTIFICATION_ESCALATE_DAYS,
         "today": today,
@@ -133,14 +133,16 @@ def problem_new(request: Request, code: str) -> HttpResponse:
         return _measure_row(request, org)
     data = request.POST if request.method == "POST" else None
     form = forms.ProblemForm(data, org=org)
-    formset = forms.measure_formset(data, org)
+    # Without JavaScript, 再加一项措施 is a link that asks for more empty rows (?extra=N).
+    extra = str(request.GET.get("extra") or "")
+    formset = forms.measure_formset(data, org, extra=int(extra) if extra.isdigit() else None)
     if data is not None and form.is_valid() and formset.is_valid():
-        data = dict(form.cleaned_data)
-        meeting = data.pop("source_meeting", None)
+        values = dict(form.cleaned_data)
+        meeting = values.pop("source_meeting", None)
         try:
             problem = services.problem_create(
                 actor=request.user, organization=org, measures=formset.inputs(),
-                source_object=meeting, **data,
+                source_object=meeting, **values,
             )  # fmt: skip
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -245,6 +247,7 @@ def detail(request: Request, pk: int) -> HttpResponse:
         if manage
         else None,
         "close_form": forms.CloseForm(),
+        "recheck_months": settings.RECTIFICATION_RECHECK_MONTHS,
         "today": today,
     }
     return render(request, "rectification/detail.html", context)
@@ -279,8 +282,11 @@ def measure_edit(request: Request, pk: int) -> HttpResponse:
     initial = {"text": row.text, "responsible": row.responsible, "deadline": row.deadline}
     data = request.POST if request.method == "POST" else None
     form = forms.MeasureForm(data, org=problem.organization, initial=initial)
-    if row.status != MeasureStatus.OPEN or problem.is_closed:
-        messages.error(request, "已完成的措施不能修改")
+    if problem.is_closed:
+        messages.error(request, "问题已销号，不能修改措施；如需继续整改，请先重新整改")
+        return redirect("rectification:detail", problem.pk)
+    if row.status != MeasureStatus.OPEN:
+        messages.error(request, "已完成的措施不能修改；如未做到位，请先退回")
         return redirect("rectification:detail", problem.pk)
     if data is not None and form.is_valid():
         try:
@@ -312,7 +318,7 @@ def measure_complete(request: Request, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc, {"files": "evidence_files"})
         else:
-            messages.success(request, "已登记完成，等待党支部核实")
+            messages.success(request, "已登记完成，等待核实销号")
             return redirect("rectification:detail", problem.pk)
     return _small_form(request, problem, form, "登记完成情况", "登记完成", measure=row,
                        multipart=True)  # fmt: skip

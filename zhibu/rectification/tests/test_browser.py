@@ -92,7 +92,7 @@ def test_it_lets_a_member_finish_a_measure_and_the_committee_see_it(
     assert phone.get_by_text("整改措施：11月底前把王某的低保材料").is_visible()
     assert no_horizontal_scroll(phone)
     shot(phone, test_output, "member-360-home-task")
-    phone.click("text=我的整改")
+    phone.click("main a[href='/rectification/mine/']")
     phone.wait_for_selector("text=我负责的整改措施")
     assert no_horizontal_scroll(phone)
     shot(phone, test_output, "member-360-my-measures")

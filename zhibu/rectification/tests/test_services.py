@@ -326,3 +326,115 @@ def test_it_audits_category_changes(cast: Cast) -> None:
     assert list(verbs.order_by("seq").values_list("verb", flat=True)) == [
         "category.create", "category.update",
     ]  # fmt: skip
+
+
+# --- who hears of what (the review's cases) -------------------------------------------------------
+
+
+def test_it_announces_a_publication_to_party_members_on_its_first_day(cast: Cast) -> None:
+    p = make_problem(cast, today=TODAY)
+    later = TODAY + dt.timedelta(days=3)
+    row = services.publication_create(actor=cast.secretary, organization=cast.branch,
+                                      title="下周的公示", starts_on=later, ends_on=later, problems=[p],
+                                      today=TODAY)  # fmt: skip
+    assert not _notices(cast.member, f"publication:{row.pk}")
+    assert services.deadline_reminders_send(today=later - dt.timedelta(days=1)).publications == 0
+    assert services.deadline_reminders_send(today=later).publications >= 1
+    assert _notices(cast.member, f"publication:{row.pk}") == ["公示：下周的公示"]
+    assert not _notices(cast.activist, "publication:")  # the activist may not open it
+    assert services.deadline_reminders_send(today=later).publications == 0
+
+
+def test_it_escalates_past_a_general_branch_to_the_committee(cast: Cast) -> None:
+    from zhibu.orgs.services import organization_create, position_assign
+    from zhibu.testing import member_values
+
+    general = organization_create(actor=None, code="T-ZZ", name="测试村党总支",
+                                  kind="general_branch", parent=cast.committee)  # fmt: skip
+    branch = organization_create(actor=None, code="T-ZZ-1", name="总支第一支部", kind="branch",
+                                 parent=general, unit_type="village")  # fmt: skip
+    from zhibu.members.services import member_create
+
+    head = member_create(actor=None, branch=branch, values=member_values(name="总支书记"))
+    position_assign(actor=None, member=head, organization=general, role="secretary",
+                    started_on=dt.date(2024, 1, 1))  # fmt: skip
+    deadline = TODAY + dt.timedelta(days=1)
+    services.problem_create(
+        actor=None, organization=branch, owner_kind="member", owner_member=head,
+        source="inspection", category=category(), description="台账缺3个月", year=TODAY.year,
+        measures=[MeasureInput("确保补齐", head, deadline)], today=TODAY,
+    )  # fmt: skip
+    services.deadline_reminders_send(today=deadline + dt.timedelta(days=31))
+    assert _notices(cast.committee_officer, "escalated")
+
+
+def test_it_sends_the_recheck_to_whoever_closed_the_secretary_s_own_problem(cast: Cast) -> None:
+    p = make_problem(cast, owner=cast.secretary, today=TODAY,
+                     measures=[("确保完成", member_of(cast.secretary), TODAY)])  # fmt: skip
+    complete_all(p, cast.secretary, today=TODAY)
+    assert not _notices(cast.secretary, f"problem:{p.pk}:rectified")
+    services.problem_close(actor=cast.committee_officer, problem=p, today=TODAY)
+    due = p.rechecks.get().due_on
+    services.deadline_reminders_send(today=due)
+    assert not _notices(cast.secretary, "recheck:")
+    assert _notices(cast.committee_officer, "recheck:")
+
+
+def test_it_cancels_the_pending_recheck_when_reopened_and_keeps_it(cast: Cast) -> None:
+    p = make_problem(cast, today=TODAY)
+    complete_all(p, cast.member, today=TODAY)
+    services.problem_close(actor=cast.secretary, problem=p, today=TODAY)
+    new = MeasureInput("换个办法", member_of(cast.member), TODAY + dt.timedelta(days=9))
+    services.problem_reopen(actor=cast.secretary, problem=p, reason="又缺席", measure=new,
+                            today=TODAY)  # fmt: skip
+    recheck = Recheck.objects.get(problem=p)
+    assert (recheck.result, recheck.done_on) == ("cancelled", TODAY)
+    event = AuditEvent.objects.filter(verb="problem.reopen").get()
+    assert event.changes["recheck"] == ["待回头看", "重新整改，已取消"]
+
+
+def test_it_answers_the_old_recheck_when_the_problem_comes_back_next_year(cast: Cast) -> None:
+    old = make_problem(cast, year=2025, today=dt.date(2025, 3, 1),
+                       description="理论学习不够深入，2025年支部集中学习缺席3次。")  # fmt: skip
+    complete_all(old, cast.member, today=dt.date(2025, 3, 1))
+    services.problem_close(actor=cast.secretary, problem=old, today=dt.date(2025, 12, 1))
+    again = make_problem(cast, year=2026, today=TODAY,
+                         description="理论学习不够深入，2026年支部集中学习缺席3次。")  # fmt: skip
+    assert again.recurs == old
+    recheck = old.rechecks.get()
+    assert recheck.result == "recurred" and f"问题#{again.pk}" in recheck.note
+
+
+def test_it_lets_a_person_correct_the_repeat_link(cast: Cast) -> None:
+    old = make_problem(cast, year=2025, today=TODAY, description="去年的另一件事，缺席5次。")
+    p = make_problem(cast, year=2026, today=TODAY, description="今年缺席学习2次。")
+    assert p.recurs is None
+    services.problem_update(actor=cast.secretary, problem=p, recurs=old)
+    p.refresh_from_db()
+    assert p.recurs == old
+    # Editing the words again keeps the person's choice.
+    services.problem_update(actor=cast.secretary, problem=p, description="今年缺席学习3次。")
+    p.refresh_from_db()
+    assert p.recurs == old
+    other = make_problem(cast, owner=cast.secretary, year=2025, today=TODAY,
+                         measures=[("学", member_of(cast.secretary), TODAY)])  # fmt: skip
+    with pytest.raises(ValidationError, match="同一主体往年"):
+        services.problem_update(actor=cast.secretary, problem=p, recurs=other)
+
+
+def test_it_stores_line_breaks_the_way_the_checks_count_them(cast: Cast) -> None:
+    p = make_problem(cast, today=TODAY, description="第一行\r\n第二行\r\n缺席学习2次")
+    assert p.description == "第一行\n第二行\n缺席学习2次"
+
+
+def test_it_tells_a_new_responsible_member(cast: Cast) -> None:
+    p = make_problem(cast, today=TODAY)
+    m = p.measures.get()
+    services.measure_update(actor=cast.secretary, measure=m, text=m.text,
+                            responsible=member_of(cast.secretary), deadline=m.deadline,
+                            today=TODAY)  # fmt: skip
+    assert _notices(cast.secretary, f"measure:{m.pk}:assigned") == []  # they made the change
+    services.measure_update(actor=cast.committee_officer, measure=m, text=m.text,
+                            responsible=member_of(cast.member), deadline=m.deadline + dt.timedelta(1),
+                            today=TODAY)  # fmt: skip
+    assert len(_notices(cast.member, f"measure:{m.pk}:assigned")) == 2

@@ -314,3 +314,58 @@ def test_it_links_a_problem_to_the_meeting_it_was_found_at(cast: Cast, client_as
     assert (problem.source_type, problem.source_id) == ("meetings.meeting", meeting.pk)
     page = client.get(response["Location"]).content.decode()
     assert reverse("meetings:detail", args=[meeting.pk]) in page
+
+
+def test_it_saves_a_row_added_with_htmx(cast: Cast, client_as: Any) -> None:
+    later = (timezone.localdate() + dt.timedelta(days=9)).isoformat()
+    data = _form(cast, **{
+        "measures-TOTAL_FORMS": "4", "measures-0-text": "每月参加学习，确保不缺席",
+        "measures-3-text": "12月31日前补记笔记", "measures-3-responsible": member_of(cast.member).pk,
+        "measures-3-deadline": later,
+    })  # fmt: skip
+    response = client_as("secretary").post(reverse("rectification:new", args=["T-B1"]), data)
+    assert response.status_code == 302
+    assert Problem.objects.get().measures.count() == 2
+
+
+def test_it_offers_more_rows_without_javascript(cast: Cast, client_as: Any) -> None:
+    page = client_as("secretary").get(reverse("rectification:new", args=["T-B1"]), {"extra": 5})
+    assert 'name="measures-4-text"' in page.content.decode()
+
+
+def test_it_edits_a_late_measure_without_moving_its_date(cast: Cast, client_as: Any) -> None:
+    today = timezone.localdate()
+    p = make_problem(cast, today=today - dt.timedelta(days=20),
+                     measures=[("确保完成", member_of(cast.member), today - dt.timedelta(days=2))])  # fmt: skip
+    m = p.measures.get()
+    response = client_as("secretary").post(
+        reverse("rectification:measure_edit", args=[m.pk]),
+        {"text": "确保本周完成", "responsible": member_of(cast.secretary).pk,
+         "deadline": m.deadline.isoformat()},
+    )  # fmt: skip
+    assert response.status_code == 302
+    m.refresh_from_db()
+    assert (m.text, m.responsible_id) == ("确保本周完成", member_of(cast.secretary).pk)
+
+
+def test_it_counts_and_lists_the_same_unclosed_problems(cast: Cast, client_as: Any) -> None:
+    p = make_problem(cast, description="已完成待销号的问题")
+    complete_all(p, cast.member)
+    make_problem(cast, description="待整改的问题")
+    home = client_as("secretary").get(reverse("core:home")).content.decode()
+    assert "?status=unclosed" in home
+    page = (
+        client_as("secretary")
+        .get(reverse("rectification:ledger", args=["T-B1"]), {"status": "unclosed"})
+        .content.decode()
+    )
+    assert "已完成待销号的问题" in page and "待整改的问题" in page
+
+
+def test_it_marks_the_right_words_of_a_multi_line_problem(cast: Cast, client_as: Any) -> None:
+    client = client_as("secretary")
+    data = _form(cast, description="第一行\r\n第二行\r\n2026年缺席学习2次",
+                 **{"measures-0-text": "第一条\r\n我们尽量做好"})  # fmt: skip
+    response = client.post(reverse("rectification:new", args=["T-B1"]), data)
+    page = client.get(response["Location"]).content.decode()
+    assert ">尽量</mark>" in page

@@ -95,3 +95,13 @@ def test_it_includes_a_live_check_under_a_textarea() -> None:
     assert "from:[name='description']" in html and "load" in html
     assert "hx-include=\"[name='description']\"" in html
     assert """hx-vals='{"kind": "problem", "field": "description"}'""" in html
+
+
+def test_it_marks_the_right_words_in_text_with_windows_line_breaks() -> None:
+    from zhibu.textcheck.rules import vague_commitment
+    from zhibu.textcheck.templatetags.textcheck import highlight
+
+    text = "第一行\r\n第二行\r\n我们尽量做好工作"
+    html = str(highlight(text, vague_commitment(text)))
+    assert ">尽量</mark>" in html
+    assert html.count("<br>") == 2
