@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,22 @@ PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1366, "height": 900}
 
 
+# Every context a test opens, closed when its body ends (``close_pages``, from conftest): a page
+# left open keeps its timers, and an htmx request fired after the test (a live 材料质检 500 ms
+# after typing) would reach the live server while the next test runs.
+_open: list[Any] = []
+
+
+def close_pages() -> None:
+    while _open:
+        context = _open.pop()
+        with contextlib.suppress(Exception):  # the browser may already be gone
+            context.close()
+
+
 def new_page(browser: Any, viewport: dict[str, int]) -> Any:
     context = browser.new_context(viewport=viewport, locale="zh-CN", device_scale_factor=1)
+    _open.append(context)
     page = context.new_page()
     page.set_default_timeout(15_000)
     return page

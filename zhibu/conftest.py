@@ -262,6 +262,16 @@ def browser() -> Any:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: Any) -> Any:
+    """Close the test's browser pages as soon as its body ends, before its fixtures (the live
+    server's database) are torn down."""
+    yield
+    from zhibu.browser import close_pages
+
+    close_pages()
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if _browser_skips:
         line = "#" * 78
