@@ -58,6 +58,7 @@ class Command(ZhibuCommand):
                 f"已生成演示数据：{demo.COMMITTEE_NAME}，{c['organizations']} 个党组织，"
                 f"{c['members']} 名人员，{c['positions']} 个职务，"
                 f"一年的组织生活 {c['meetings']} 次会议（{c['meetings_held']} 次已召开），"
+                f"问题清单 {c['problems']} 个问题，"
                 f"用时 {time.perf_counter() - started:.1f} 秒。"
             )
         else:
