@@ -398,7 +398,7 @@ def recheck(request: Request, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已登记回头看")
             return redirect("rectification:detail", problem.pk)
-    return _small_form(request, problem, form, "回头看", "登记",
+    return _small_form(request, problem, form, "回头看", "登记", textcheck_field="text",
                        intro=f"到期日 {row.due_on:%Y-%m-%d}。检查整改成果是否巩固，问题是否反弹。")  # fmt: skip
 
 
