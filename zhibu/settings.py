@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "zhibu.reports",
     "zhibu.textcheck",
     "zhibu.rectification",
+    "zhibu.ballots",
 ]
 
 MIDDLEWARE = [

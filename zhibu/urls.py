@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("zhibu.rulebook.urls")),
     path("", include("zhibu.textcheck.urls")),
     path("rectification/", include("zhibu.rectification.urls")),
+    path("ballots/", include("zhibu.ballots.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -81,6 +81,14 @@ VERBS = {
     "interview.record": "登记约谈",
     "publication.create": "发布公示",
     "publication.withdraw": "撤回公示",
+    "poll.create": "建立投票",
+    "poll.update": "修改投票",
+    "poll.open": "开始投票",
+    "poll.codes_issue": "发放纸质投票凭证",
+    "poll.vote": "参加投票",
+    "poll.code_vote": "凭纸质凭证投票",
+    "poll.close": "结束投票",
+    "poll.publish": "公布投票结果",
 }
 
 FIELDS = {
@@ -188,6 +196,16 @@ FIELDS = {
     "text": "内容",
     "responsible": "责任人",
     "deadline": "整改时限",
+    "questions": "题目",
+    "opens_at": "开始时间",
+    "closes_at": "截止时间",
+    "min_responses_to_show": "至少几人回答才显示结果",
+    "allow_change": "允许修改选票",
+    "state": "状态",
+    "voters": "投票人数",
+    "codes": "凭证张数",
+    "ballots": "选票份数",
+    "turnout": "参加投票人数",
 }
 
 
