@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "zhibu.meetings",
     "zhibu.rulebook",
     "zhibu.reports",
+    "zhibu.lifemeetings",
     "zhibu.textcheck",
     "zhibu.rectification",
     "zhibu.ballots",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("notices/", include("zhibu.notices.urls")),
     path("reports/", include("zhibu.reports.urls")),
     path("", include("zhibu.rulebook.urls")),
+    path("lifemeetings/", include("zhibu.lifemeetings.urls")),
     path("", include("zhibu.textcheck.urls")),
     path("rectification/", include("zhibu.rectification.urls")),
     path("ballots/", include("zhibu.ballots.urls")),

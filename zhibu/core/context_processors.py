@@ -56,6 +56,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
                      "active": path.startswith(meetings_url) or in_meeting}
                 )  # fmt: skip
                 nav.append(
+                    {**_item(request, "组织生活会",
+                             reverse("lifemeetings:list", args=[target.code]), "users"),
+                     "active": path.startswith("/lifemeetings/")}
+                )  # fmt: skip
+                nav.append(
                     _item(
                         request,
                         "导入花名册",

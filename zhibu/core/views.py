@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from zhibu.accounts.access import scope_for
 from zhibu.core.http import Request
 from zhibu.core.models import AuditEvent
+from zhibu.lifemeetings.models import LifeMeeting, PlanState
 from zhibu.members import rules as member_rules
 from zhibu.members.models import Category, Member
 from zhibu.orgs import queries
@@ -68,6 +69,14 @@ def home(request: Request) -> HttpResponse:
                 "categories": Category.choices,
                 "rect": rectification_queries.home_counts(org, today),
                 "my_measures": _my_measures(scope.member, today),
+                "plans_to_review": list(
+                    LifeMeeting.objects.filter(
+                        subtree_q(org.path, "branch__"), plan_state=PlanState.SUBMITTED
+                    )
+                    .exclude(branch=org)
+                    .select_related("branch")
+                    .order_by("planned_on", "pk")[:20]
+                ),
             },
         )
     member = scope.member

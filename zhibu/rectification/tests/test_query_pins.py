@@ -49,7 +49,7 @@ PAGES = [
     ("committee_officer", "rectification:bulletin", {"code": "T-COM"}, {}, 18),
     ("member", "rectification:mine", {}, {}, 12),
     ("member", "core:home", {}, {}, 13),
-    ("committee_officer", "core:home", {}, {}, 18),
+    ("committee_officer", "core:home", {}, {}, 19),
 ]  # fmt: skip
 
 

@@ -1,0 +1,128 @@
+"""Input validation for the 组织生活会 pages: forms bind and clean; services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from zhibu.core.forms import DateInput
+from zhibu.lifemeetings.models import LifeMeetingKind
+from zhibu.meetings.models import Meeting, MeetingStatus
+from zhibu.members.models import Member
+from zhibu.orgs.models import Organization
+from zhibu.rectification.forms import MemberChoiceField
+
+DEFAULT_AGENDA = (
+    "支部书记通报会前准备情况（学习研讨、征求意见、谈心谈话）",
+    "通报上年度组织生活会整改落实情况",
+    "支部委员会对照检查，书记代表班子作检视剖析",
+    "党员逐一对照检查，开展批评和自我批评",
+    "开展民主评议党员",
+    "上级联系指导人点评讲话",
+)
+
+
+class PlanForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="类型", choices=LifeMeetingKind.choices, widget=forms.RadioSelect
+    )
+    year = forms.IntegerField(label="年度", min_value=1921, max_value=2200)
+    topic = forms.CharField(
+        label="专题（专题组织生活会填写上级确定的专题）", max_length=200, required=False
+    )
+    theme = forms.CharField(label="会议主题", max_length=200)
+    planned_on = forms.DateField(label="计划召开日期", widget=DateInput())
+    agenda = forms.CharField(
+        label="会议议程（每行一项）", widget=forms.Textarea(attrs={"rows": 7}), required=False
+    )
+
+    def __init__(self, *args: Any, edit: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["year"].initial = today.year
+        self.fields["kind"].initial = LifeMeetingKind.ANNUAL
+        self.fields["agenda"].initial = "\n".join(DEFAULT_AGENDA)
+        if edit:
+            del self.fields["kind"]
+            del self.fields["year"]
+
+    def agenda_items(self) -> list[str]:
+        return [line for line in self.cleaned_data.get("agenda", "").splitlines() if line.strip()]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="审核意见",
+        choices=[("approve", "同意召开"), ("return", "退回修改")],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label="意见（退回时必填）", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    contact_leader = MemberChoiceField(
+        label="上级联系指导人（参加会议）",
+        queryset=Member.objects.none(),
+        required=False,
+        empty_label="不指派",
+    )
+
+    def __init__(self, *args: Any, parent: Organization | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from zhibu.orgs.models import COMMITTEE_ROLES, Position
+
+        if parent is not None:
+            self.fields["contact_leader"].queryset = Member.objects.filter(  # type: ignore[attr-defined]
+                pk__in=Position.objects.active()
+                .filter(organization=parent, role__in=COMMITTEE_ROLES)
+                .values("member_id")
+            ).order_by("name")
+
+
+class StudyForm(forms.Form):
+    meetings = forms.ModelMultipleChoiceField(
+        label="会前集中学习的会议",
+        queryset=Meeting.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="选择本支部为这次组织生活会开展集中学习的会议（已召开的）",
+    )
+
+    def __init__(self, *args: Any, branch: Organization, year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["meetings"]
+        field.queryset = Meeting.objects.filter(  # type: ignore[attr-defined]
+            branch=branch, status=MeetingStatus.HELD, starts_at__year__in=[year, year + 1]
+        ).order_by("-starts_at")
+        field.label_from_instance = lambda m: (  # type: ignore[attr-defined]
+            f"{timezone.localtime(m.starts_at):%Y-%m-%d} {m.get_kind_display()}：{m.title}"
+        )
+
+
+class TalkForm(forms.Form):
+    first = MemberChoiceField(label="谈话人", queryset=Member.objects.none(), empty_label="请选择")
+    second = MemberChoiceField(
+        label="谈话对象", queryset=Member.objects.none(), empty_label="请选择"
+    )
+    held_on = forms.DateField(label="谈话日期", widget=DateInput())
+    place = forms.CharField(label="地点", max_length=100, required=False)
+    topics = forms.CharField(
+        label="谈什么", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="例如：对照党章党规查找的问题、工作中的意见建议、思想状况和困难",
+    )  # fmt: skip
+    summary = forms.CharField(
+        label="谈话情况", max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    follow_up = forms.CharField(
+        label="后续事项（可选）", max_length=4000, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, branch: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = Member.objects.current().party_members().filter(branch=branch).order_by("name")
+        for name in ("first", "second"):
+            self.fields[name].queryset = people  # type: ignore[attr-defined]
+        self.fields["held_on"].initial = timezone.localdate()

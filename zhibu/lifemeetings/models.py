@@ -1,0 +1,161 @@
+"""The 组织生活会 cycle (RULES.md §8): the plan and its approval above, the preparation (collective
+study, opinions, 谈心谈话), the meeting, and what follows it.
+
+The preparation checklist is never ticked by hand: each step is computed from records (the
+study meetings linked to the cycle, the opinion poll, the talks held).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from zhibu.accounts.models import User
+
+
+class LifeMeetingKind(models.TextChoices):
+    ANNUAL = "annual", "年度组织生活会"
+    SPECIAL = "special", "专题组织生活会"
+
+
+class Stage(models.TextChoices):
+    PLAN = "plan", "制定方案"
+    PREPARATION = "preparation", "会前准备"
+    MEETING = "meeting", "召开会议"
+    FOLLOW_UP = "follow_up", "会后整改"
+    CLOSED = "closed", "已完成"
+
+
+class PlanState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待上级审核"
+    RETURNED = "returned", "退回修改"
+    APPROVED = "approved", "已审核同意"
+
+
+class LifeMeetingQuerySet(models.QuerySet["LifeMeeting"]):
+    def visible_to(self, user: User) -> LifeMeetingQuerySet:
+        """Cycles of branches the user manages, and of the user's own branch (its members
+        take part in every step)."""
+        from zhibu.accounts.access import scope_for
+
+        scope = scope_for(user)
+        if scope.is_superuser:
+            return self
+        q = scope.managed_org_q("branch__") if scope.managed else Q(pk__in=[])
+        me = scope.member
+        if me is not None and me.is_current and me.is_party_member:
+            q |= Q(branch_id=me.branch_id)
+        return self.filter(q)
+
+
+class LifeMeeting(models.Model):
+    """One 组织生活会 of one branch: its plan, preparation, meeting and follow-up."""
+
+    branch = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="党支部",
+        on_delete=models.PROTECT,
+        related_name="life_meetings",
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    kind = models.CharField(
+        "类型", max_length=20, choices=LifeMeetingKind.choices, default=LifeMeetingKind.ANNUAL
+    )
+    topic = models.CharField("专题（上级确定）", max_length=200, blank=True)
+    theme = models.CharField("会议主题", max_length=200)
+    agenda = models.JSONField("会议议程", default=list, blank=True)
+    planned_on = models.DateField("计划召开日期")
+    meeting = models.OneToOneField(
+        "meetings.Meeting",
+        verbose_name="会议",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="life_meeting",
+    )
+    stage = models.CharField("环节", max_length=20, choices=Stage.choices, default=Stage.PLAN)
+    plan_state = models.CharField(
+        "方案审核", max_length=20, choices=PlanState.choices, default=PlanState.DRAFT
+    )
+    plan_comment = models.TextField("上级审核意见", blank=True)
+    reviewed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    contact_leader = models.ForeignKey(
+        "members.Member",
+        verbose_name="上级联系指导人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    study_meetings = models.ManyToManyField(
+        "meetings.Meeting", verbose_name="集中学习", blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = LifeMeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "组织生活会"
+        verbose_name_plural = "组织生活会"
+        ordering = ["-year", "-planned_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "year"],
+                condition=Q(kind="annual"),
+                name="lifemeeting_one_annual_per_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1921, year__lte=2200), name="lifemeeting_year_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="annual") | ~Q(topic=""), name="lifemeeting_special_has_topic"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.get_kind_display()}：{self.theme}"
+
+
+class Talk(models.Model):
+    """谈心谈话: who talked with whom, when and where, what about, and what follows."""
+
+    life_meeting = models.ForeignKey(
+        LifeMeeting, verbose_name="组织生活会", on_delete=models.CASCADE, related_name="talks"
+    )
+    first = models.ForeignKey(
+        "members.Member", verbose_name="谈话人", on_delete=models.PROTECT, related_name="+"
+    )
+    second = models.ForeignKey(
+        "members.Member", verbose_name="谈话对象", on_delete=models.PROTECT, related_name="+"
+    )
+    held_on = models.DateField("谈话日期")
+    place = models.CharField("地点", max_length=100, blank=True)
+    topics = models.TextField("谈话内容（谈什么）")
+    summary = models.TextField("谈话情况")
+    follow_up = models.TextField("后续事项", blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "谈心谈话"
+        verbose_name_plural = "谈心谈话"
+        ordering = ["held_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(first=models.F("second")), name="talk_two_people"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first} 与 {self.second} {self.held_on}"

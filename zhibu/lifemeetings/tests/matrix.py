@@ -1,0 +1,54 @@
+"""The 组织生活会 rows of the role matrix (accounts/tests/test_role_matrix.py).
+
+A cycle of 第一党支部: its officers run it, the committee above reviews it, its party members
+see it (403 on the management pages), an activist or anyone else gets 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zhibu.lifemeetings.tests.helpers import cycle
+from zhibu.testing_matrix import B1, BRANCH_MGMT, LOGIN, POST_ONLY, Row
+
+SEE = {
+    "anonymous": LOGIN,
+    "outsider": 404,
+    "activist": 404,
+    "member": 200,
+    "other": 404,
+    "secretary": 200,
+    "committee_officer": 200,
+}
+MANAGE = {**SEE, "member": 403}
+REVIEW = {**MANAGE, "secretary": 403}
+
+
+def _draft(c: Any) -> dict[str, int]:
+    return {"pk": cycle(c).pk}
+
+
+def _submitted(c: Any) -> dict[str, int]:
+    return {"pk": cycle(c, submitted=True).pk}
+
+
+ROWS: dict[str, Row] = {
+    "lifemeetings:list": (B1, BRANCH_MGMT),
+    "lifemeetings:new": (B1, BRANCH_MGMT),
+    "lifemeetings:detail": (_draft, SEE),
+    "lifemeetings:edit": (_draft, MANAGE),
+    "lifemeetings:submit": (_draft, POST_ONLY),
+    "lifemeetings:review": (_submitted, REVIEW),
+    "lifemeetings:study": (_draft, MANAGE),
+    "lifemeetings:talk_new": (_draft, MANAGE),
+}
+POST_ROWS: dict[str, Row] = {
+    "lifemeetings:new": (B1, BRANCH_MGMT),
+    "lifemeetings:edit": (_draft, MANAGE),
+    # Submitting needs no fields: the officers are sent back to the cycle.
+    "lifemeetings:submit": (_draft, {**MANAGE, "secretary": 302, "committee_officer": 302}),
+    "lifemeetings:review": (_submitted, REVIEW),
+    # An empty choice of study meetings is a valid answer (none yet): saved, sent back.
+    "lifemeetings:study": (_draft, {**MANAGE, "secretary": 302, "committee_officer": 302}),
+    "lifemeetings:talk_new": (_draft, MANAGE),
+}

@@ -1,0 +1,192 @@
+"""The 组织生活会 cycle: plan, review above, collective study, talks and the dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from zhibu.conftest import Cast
+from zhibu.core.models import AuditEvent
+from zhibu.lifemeetings import queries, services
+from zhibu.lifemeetings.models import LifeMeeting, Talk
+from zhibu.lifemeetings.tests.helpers import cycle
+from zhibu.meetings.tests.conftest import hold, plan
+from zhibu.members.services import member_create
+from zhibu.notices.models import Notice
+from zhibu.testing import member_values
+
+pytestmark = pytest.mark.django_db
+
+
+def _member(user: Any) -> Any:
+    return user.member
+
+
+def test_it_takes_a_plan_through_review(cast: Cast, client_as: Any) -> None:
+    lm = cycle(cast)
+    assert (lm.plan_state, lm.stage) == ("draft", "plan")
+    services.lifemeeting_submit(actor=cast.secretary, life_meeting=lm)
+    assert Notice.objects.filter(user=cast.committee_officer, key__contains=f"lifemeeting:{lm.pk}")
+    with pytest.raises(ValidationError, match="已提交或已审核"):
+        services.lifemeeting_update(actor=cast.secretary, life_meeting=lm, theme="改",
+                                    planned_on=lm.planned_on)  # fmt: skip
+    with pytest.raises(ValidationError, match="请写明意见"):
+        services.lifemeeting_review(actor=cast.committee_officer, life_meeting=lm, approve=False)
+    services.lifemeeting_review(actor=cast.committee_officer, life_meeting=lm, approve=False,
+                                comment="主题要聚焦村集体经济发展中的问题")  # fmt: skip
+    lm.refresh_from_db()
+    assert (lm.plan_state, lm.stage) == ("returned", "plan")
+    services.lifemeeting_update(actor=cast.secretary, life_meeting=lm, theme="聚焦集体经济找差距",
+                                planned_on=lm.planned_on, agenda=["一", "二"])  # fmt: skip
+    services.lifemeeting_submit(actor=cast.secretary, life_meeting=lm)
+    services.lifemeeting_review(actor=cast.committee_officer, life_meeting=lm, approve=True,
+                                contact_leader=_member(cast.committee_officer))  # fmt: skip
+    lm.refresh_from_db()
+    assert (lm.plan_state, lm.stage, lm.contact_leader) == (
+        "approved", "preparation", _member(cast.committee_officer),
+    )  # fmt: skip
+    verbs = list(AuditEvent.objects.filter(object_type="lifemeetings.lifemeeting")
+                 .order_by("seq").values_list("verb", flat=True))  # fmt: skip
+    assert verbs == ["lifemeeting.plan", "lifemeeting.submit", "lifemeeting.return",
+                     "lifemeeting.update", "lifemeeting.submit", "lifemeeting.approve"]  # fmt: skip
+    with pytest.raises(ValidationError, match="没有在待审核"):
+        services.lifemeeting_review(actor=cast.committee_officer, life_meeting=lm, approve=True)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"theme": " "}, "请填写会议主题"),
+        ({"kind": "special", "topic": ""}, "专题组织生活会请填写上级确定的专题"),
+        ({"planned_on": dt.date(2001, 1, 1)}, "计划召开日期应在该年度内"),
+        ({"year": 1900}, "年度应在"),
+    ],
+)
+def test_it_refuses_a_bad_plan(cast: Cast, change: dict[str, Any], message: str) -> None:
+    today = timezone.localdate()
+    values: dict[str, Any] = {"actor": cast.secretary, "branch": cast.branch, "year": today.year,
+                              "theme": "主题", "planned_on": today}  # fmt: skip
+    values.update(change)
+    with pytest.raises(ValidationError, match=message):
+        services.lifemeeting_plan(**values)
+    assert not LifeMeeting.objects.exists()
+
+
+def test_it_allows_one_annual_meeting_a_year(cast: Cast) -> None:
+    cycle(cast)
+    with pytest.raises(ValidationError, match="已有"):
+        services.lifemeeting_plan(actor=cast.secretary, branch=cast.branch,
+                                  year=timezone.localdate().year, theme="再来一次",
+                                  planned_on=timezone.localdate())  # fmt: skip
+    with pytest.raises(ValidationError, match="党支部召开"):
+        services.lifemeeting_plan(actor=None, branch=cast.committee, year=timezone.localdate().year,
+                                  theme="党委的", planned_on=timezone.localdate())  # fmt: skip
+
+
+def test_it_computes_the_talks_still_to_hold(cast: Cast) -> None:
+    lm = cycle(cast, approved=True)
+    prep = queries.preparation(lm)
+    # 石书记 is the branch's only 委员: each other party member talks with him.
+    assert [m.name for m in prep.committee] == ["石书记"]
+    assert {m.name for m in prep.members} == {"梅党员", "裴同志"}
+    assert prep.coverage.text == "0/2"
+    assert sorted(prep.missing_talks()) == ["梅党员（建议与石书记谈）", "裴同志（建议与石书记谈）"]
+    services.talk_record(actor=cast.secretary, life_meeting=lm, first=_member(cast.secretary),
+                         second=_member(cast.member), held_on=timezone.localdate(),
+                         topics="学习缺席的原因", summary="谈了工作和家庭的困难")  # fmt: skip
+    prep = queries.preparation(lm)
+    assert prep.coverage.text == "1/2" and prep.missing_talks() == ["裴同志（建议与石书记谈）"]
+    talks = {i.key: i for i in prep.items}["talks"]
+    assert talks.state == "partial" and "1/2" in talks.detail
+    assert not prep.ready
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "when", "message"),
+    [
+        ("secretary", "secretary", 0, "不能是同一个人"),
+        ("secretary", "other", 0, "不是本支部的党员"),
+        ("secretary", "activist", 0, "不是本支部的党员"),
+        ("secretary", "member", 2, "不能晚于今天"),
+    ],
+)
+def test_it_refuses_a_talk_that_cannot_be(
+    cast: Cast, first: str, second: str, when: int, message: str
+) -> None:
+    lm = cycle(cast)
+    with pytest.raises(ValidationError, match=message):
+        services.talk_record(
+            actor=cast.secretary, life_meeting=lm, first=_member(getattr(cast, first)),
+            second=_member(getattr(cast, second)),
+            held_on=timezone.localdate() + dt.timedelta(days=when), topics="谈", summary="谈了",
+        )  # fmt: skip
+    assert not Talk.objects.exists()
+
+
+def test_it_counts_the_collective_study_from_the_meetings_linked(cast: Cast) -> None:
+    lm = cycle(cast)
+    study = hold(cast, plan(cast, start=timezone.now() - dt.timedelta(days=3)), present=["石书记"])
+    elsewhere = plan(cast, start=timezone.now() + dt.timedelta(days=3))
+    with pytest.raises(ValidationError, match="已召开的会议"):
+        services.lifemeeting_study_set(actor=cast.secretary, life_meeting=lm, meetings=[elsewhere])
+    services.lifemeeting_study_set(actor=cast.secretary, life_meeting=lm, meetings=[study])
+    item = {i.key: i for i in queries.preparation(lm).items}["study"]
+    assert (item.state, item.detail) == ("done", "已开展1次")
+
+
+def test_it_shows_the_dashboard_to_members_and_officers(cast: Cast, client_as: Any) -> None:
+    lm = cycle(cast, approved=True)
+    page = client_as("member").get(reverse("lifemeetings:detail", args=[lm.pk])).content.decode()
+    assert "会前准备还没有完成" in page and "裴同志（建议与石书记谈）" in page
+    assert "登记谈心谈话" not in page  # members see; officers act
+    page = client_as("secretary").get(reverse("lifemeetings:detail", args=[lm.pk])).content.decode()
+    assert "登记谈心谈话" in page
+
+
+def test_it_records_a_talk_through_the_form(cast: Cast, client_as: Any) -> None:
+    lm = cycle(cast, approved=True)
+    response = client_as("secretary").post(
+        reverse("lifemeetings:talk_new", args=[lm.pk]),
+        {"first": _member(cast.secretary).pk, "second": _member(cast.member).pk,
+         "held_on": timezone.localdate().isoformat(), "place": "村部", "topics": "学习和工作",
+         "summary": "交流了思想", "follow_up": ""},
+    )  # fmt: skip
+    assert response.status_code == 302 and lm.talks.count() == 1
+
+
+def test_it_reviews_through_the_form(cast: Cast, client_as: Any) -> None:
+    lm = cycle(cast, submitted=True)
+    response = client_as("committee_officer").post(
+        reverse("lifemeetings:review", args=[lm.pk]), {"decision": "return", "comment": ""}
+    )
+    assert "退回修改时请写明意见" in response.content.decode()
+    response = client_as("committee_officer").post(
+        reverse("lifemeetings:review", args=[lm.pk]), {"decision": "approve", "comment": ""}
+    )
+    lm.refresh_from_db()
+    assert response.status_code == 302 and lm.plan_state == "approved"
+
+
+def test_it_keeps_the_dashboard_flat(cast: Cast, client_as: Any) -> None:
+    lm = cycle(cast, approved=True)
+    client = client_as("secretary")
+    url = reverse("lifemeetings:detail", args=[lm.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    for i in range(8):
+        m = member_create(actor=None, branch=cast.branch, values=member_values(name=f"新党员{i}"))
+        services.talk_record(actor=cast.secretary, life_meeting=lm, first=_member(cast.secretary),
+                             second=m, held_on=timezone.localdate(), topics="谈", summary="谈了")  # fmt: skip
+    assert (few, count()) == (15, 15)
