@@ -28,7 +28,7 @@ class Preparation:
         return rules.ready(self.items)
 
     def missing_talks(self) -> list[str]:
-        """The talks still to hold, in words (张三—李四; 王五 与任一委员)."""
+        """The talks still to hold, in words (张三—李四; 王五（建议与张三谈）)."""
         out = []
         for need in self.coverage.missing:
             ids = sorted(need.people)
@@ -37,6 +37,23 @@ class Preparation:
             else:
                 suggested = self.names.get(need.suggested or 0, "委员")
                 out.append(f"{self.names.get(ids[0], '?')}（建议与{suggested}谈）")
+        return out
+
+    def missing_by_leader(self) -> list[tuple[str, list[str]]]:
+        """The same, grouped as a secretary plans them: the 委员 pairs first, then for each
+        委员 the members suggested to talk with them."""
+        pairs: list[str] = []
+        groups: dict[int, list[str]] = {}
+        for need in self.coverage.missing:
+            ids = sorted(need.people)
+            if need.kind == rules.COMMITTEE_PAIR:
+                pairs.append("—".join(self.names.get(i, "?") for i in ids))
+            else:
+                groups.setdefault(need.suggested or 0, []).append(self.names.get(ids[0], "?"))
+        out = [("委员之间", pairs)] if pairs else []
+        for leader in self.committee:
+            if leader.pk in groups:
+                out.append((f"与{leader.name}谈", groups[leader.pk]))
         return out
 
 

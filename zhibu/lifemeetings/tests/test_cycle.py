@@ -103,6 +103,7 @@ def test_it_computes_the_talks_still_to_hold(cast: Cast) -> None:
                          topics="学习缺席的原因", summary="谈了工作和家庭的困难")  # fmt: skip
     prep = queries.preparation(lm)
     assert prep.coverage.text == "1/2" and prep.missing_talks() == ["裴同志（建议与石书记谈）"]
+    assert prep.missing_by_leader() == [("与石书记谈", ["裴同志"])]
     talks = {i.key: i for i in prep.items}["talks"]
     assert talks.state == "partial" and "1/2" in talks.detail
     assert not prep.ready
@@ -144,7 +145,7 @@ def test_it_counts_the_collective_study_from_the_meetings_linked(cast: Cast) -> 
 def test_it_shows_the_dashboard_to_members_and_officers(cast: Cast, client_as: Any) -> None:
     lm = cycle(cast, approved=True)
     page = client_as("member").get(reverse("lifemeetings:detail", args=[lm.pk])).content.decode()
-    assert "会前准备还没有完成" in page and "裴同志（建议与石书记谈）" in page
+    assert "会前准备还没有完成" in page and "与石书记谈" in page and "裴同志" in page
     assert "登记谈心谈话" not in page  # members see; officers act
     page = client_as("secretary").get(reverse("lifemeetings:detail", args=[lm.pk])).content.decode()
     assert "登记谈心谈话" in page
