@@ -9,10 +9,12 @@ from django.utils import timezone
 
 from zhibu.core.forms import DateInput
 from zhibu.lifemeetings.models import LifeMeetingKind
+from zhibu.lifemeetings.services import MAX_ITEMS, ItemInput
 from zhibu.meetings.models import Meeting, MeetingStatus
 from zhibu.members.models import Member
 from zhibu.orgs.models import Organization
 from zhibu.rectification.forms import MemberChoiceField
+from zhibu.rectification.models import ProblemCategory
 
 DEFAULT_AGENDA = (
     "支部书记通报会前准备情况（学习研讨、征求意见、谈心谈话）",
@@ -126,3 +128,78 @@ class TalkForm(forms.Form):
         for name in ("first", "second"):
             self.fields[name].queryset = people  # type: ignore[attr-defined]
         self.fields["held_on"].initial = timezone.localdate()
+
+
+class SelfReviewForm(forms.Form):
+    opening = forms.CharField(
+        label="学习和准备情况", required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="按照哪个通知，怎样开展学习、征求意见、谈心谈话",
+    )  # fmt: skip
+    last_year = forms.CharField(
+        label="一、上年度整改落实情况", required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    cause_thinking = forms.CharField(
+        label="原因：思想意识", required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    cause_ability = forms.CharField(
+        label="原因：能力作风", required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    cause_family = forms.CharField(
+        label="原因：家风环境", required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    free_text = forms.CharField(
+        label="其他（可选）", required=False, max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+
+class ItemForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label="问题类别", queryset=ProblemCategory.objects.filter(active=True), empty_label="请选择"
+    )
+    problem = forms.CharField(
+        label="查摆的问题", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="写具体事实：什么时间、什么事、什么表现",
+    )  # fmt: skip
+    measure = forms.CharField(
+        label="整改措施", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="用“确保”“完成”，不用“尽量”“争取”",
+    )  # fmt: skip
+    deadline = forms.DateField(label="整改时限", widget=DateInput())
+
+    def as_input(self) -> ItemInput:
+        d = self.cleaned_data
+        return ItemInput(d["category"], d["problem"], d["measure"], d["deadline"])
+
+
+class BaseItemFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if not any(f.has_changed() for f in self.forms):
+            raise forms.ValidationError("请至少查摆一个问题")
+
+    def inputs(self) -> list[ItemInput]:
+        return [f.as_input() for f in self.forms if f.has_changed() and f.cleaned_data]
+
+
+def item_formset(data: Any, initial: list[dict[str, Any]] | None = None, extra: int = 2) -> Any:
+    cls = forms.formset_factory(
+        ItemForm, formset=BaseItemFormSet, extra=extra, max_num=MAX_ITEMS, validate_max=True
+    )
+    return cls(data, prefix="items", initial=initial)
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="审核", choices=[("accept", "审核通过"), ("return", "退回修改")],
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    comment = forms.CharField(
+        label="意见（退回时必填）", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip

@@ -159,3 +159,81 @@ class Talk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first} 与 {self.second} {self.held_on}"
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    RETURNED = "returned", "退回修改"
+    ACCEPTED = "accepted", "审核通过"
+
+
+class SelfReview(models.Model):
+    """对照检查材料: one member's (or the committee's) written self-examination for the
+    meeting — 上年度整改落实情况, the problems found (each with a fact), the causes in three
+    dimensions, and measures with deadlines (FORMS.md)."""
+
+    life_meeting = models.ForeignKey(
+        LifeMeeting, verbose_name="组织生活会", on_delete=models.CASCADE, related_name="reviews"
+    )
+    member = models.ForeignKey(
+        "members.Member", verbose_name="党员", on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(
+        "状态", max_length=20, choices=ReviewState.choices, default=ReviewState.DRAFT
+    )
+    opening = models.TextField("学习和准备情况", blank=True)
+    last_year = models.TextField("上年度整改落实情况", blank=True)
+    cause_thinking = models.TextField("原因：思想意识", blank=True)
+    cause_ability = models.TextField("原因：能力作风", blank=True)
+    cause_family = models.TextField("原因：家风环境", blank=True)
+    free_text = models.TextField("其他", blank=True)
+    comment = models.TextField("审核意见", blank=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "对照检查材料"
+        verbose_name_plural = "对照检查材料"
+        ordering = ["life_meeting", "member__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["life_meeting", "member"], name="selfreview_one_per_member"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} 对照检查材料"
+
+    @property
+    def editable(self) -> bool:
+        return self.state in (ReviewState.DRAFT, ReviewState.RETURNED)
+
+
+class SelfReviewItem(models.Model):
+    """One problem found in the self-review, with its measure and deadline."""
+
+    review = models.ForeignKey(
+        SelfReview, verbose_name="对照检查材料", on_delete=models.CASCADE, related_name="items"
+    )
+    category = models.ForeignKey(
+        "rectification.ProblemCategory",
+        verbose_name="问题类别",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    problem = models.TextField("查摆的问题（写具体事实）")
+    measure = models.TextField("整改措施")
+    deadline = models.DateField("整改时限")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "查摆的问题"
+        verbose_name_plural = "查摆的问题"
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.problem[:40]

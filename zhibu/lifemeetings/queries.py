@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Count
 from django.utils import timezone
 
 from zhibu.lifemeetings import rules
-from zhibu.lifemeetings.models import LifeMeeting
+from zhibu.lifemeetings.models import LifeMeeting, ReviewState
 from zhibu.members.models import Member
 from zhibu.orgs.models import COMMITTEE_ROLES, Position
 
@@ -86,13 +87,15 @@ def preparation(lm: LifeMeeting) -> Preparation:
     needs = rules.talk_needs([m.pk for m in committee], [m.pk for m in members])
     held = list(lm.talks.values_list("first_id", "second_id"))
     coverage = rules.talk_coverage(needs, held, [m.pk for m in committee])
+    states = dict(lm.reviews.order_by().values_list("state").annotate(n=Count("pk")))
     items = rules.checklist(
         study_held=lm.study_meetings.count(),
         opinion_poll_closed=False,
         opinions=0,
         talks=coverage,
-        reviews_accepted=0,
-        reviews_submitted=0,
+        reviews_accepted=states.get(ReviewState.ACCEPTED, 0),
+        reviews_submitted=states.get(ReviewState.SUBMITTED, 0)
+        + states.get(ReviewState.ACCEPTED, 0),
         reviewers=len(committee) + len(members),
     )
     names = {m.pk: m.name for m in (*committee, *members)}

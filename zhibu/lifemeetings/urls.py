@@ -14,4 +14,8 @@ urlpatterns = [
     path("<int:pk>/review/", views.review, name="review"),
     path("<int:pk>/study/", views.study, name="study"),
     path("<int:pk>/talks/new/", views.talk_new, name="talk_new"),
+    path("<int:pk>/my-review/", views.my_review, name="my_review"),
+    path("<int:pk>/reviews/", views.self_reviews, name="self_reviews"),
+    path("review/<int:pk>/", views.self_review, name="self_review"),
+    path("review/<int:pk>/decide/", views.self_review_decide, name="self_review_decide"),
 ]

@@ -16,8 +16,13 @@ from zhibu.accounts.access import get_org_or_404, scope_for
 from zhibu.core.forms import add_service_errors
 from zhibu.core.http import Request
 from zhibu.lifemeetings import forms, queries, services
-from zhibu.lifemeetings.access import can_manage, can_review, get_lifemeeting_or_404
-from zhibu.lifemeetings.models import LifeMeeting, PlanState
+from zhibu.lifemeetings.access import (
+    can_manage,
+    can_review,
+    get_lifemeeting_or_404,
+    get_self_review_or_404,
+)
+from zhibu.lifemeetings.models import LifeMeeting, PlanState, SelfReview
 from zhibu.orgs.models import Organization, OrgKind
 
 
@@ -94,6 +99,9 @@ def detail(request: Request, pk: int) -> HttpResponse:
         "lm": lm,
         "prep": prep,
         "manage": manage,
+        "is_member": scope.member is not None
+        and scope.member.branch_id == lm.branch_id
+        and scope.member.is_party_member,
         "review": can_review(scope, lm) and lm.plan_state == PlanState.SUBMITTED,
         "talks": lm.talks.select_related("first", "second").order_by("-held_on", "-pk")[:50],
         "studies": lm.study_meetings.order_by("starts_at"),
@@ -173,3 +181,108 @@ def talk_new(request: Request, pk: int) -> HttpResponse:
             return redirect("lifemeetings:detail", lm.pk)
     return render(request, "lifemeetings/small_form.html",
                   {"lm": lm, "form": form, "title": "登记谈心谈话", "button": "保存"})  # fmt: skip
+
+
+# --- 对照检查材料 ---------------------------------------------------------------------------------
+
+
+def _last_year_problems(member_id: int, year: int) -> Any:
+    """The member's problems of last year, and any still open, to write beside (老问题)."""
+    from django.db.models import Q
+
+    from zhibu.rectification.models import Problem
+
+    return (
+        Problem.objects.filter(owner_member_id=member_id)
+        .filter(Q(year=year - 1) | (Q(year__lt=year) & ~Q(status="closed")))
+        .select_related("category")
+        .order_by("-year", "pk")[:20]
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def my_review(request: Request, pk: int) -> HttpResponse:
+    """My 对照检查材料: written on the phone, checked as I type, sent to the secretary."""
+    lm = get_lifemeeting_or_404(request.user, pk)
+    me = scope_for(request.user).member
+    if me is None or me.branch_id != lm.branch_id or not me.is_party_member or not me.is_current:
+        raise PermissionDenied("只有本支部党员撰写对照检查材料")
+    review = SelfReview.objects.filter(life_meeting=lm, member=me).first()
+    initial = {f: getattr(review, f) for f in forms.SelfReviewForm.base_fields} if review else None
+    items = (
+        [{"category": i.category_id, "problem": i.problem, "measure": i.measure,
+          "deadline": i.deadline} for i in review.items.all()]
+        if review else None
+    )  # fmt: skip
+    data = request.POST if request.method == "POST" else None
+    form = forms.SelfReviewForm(data, initial=initial)
+    formset = forms.item_formset(data, initial=items, extra=1 if items else 3)
+    if data is not None and form.is_valid() and formset.is_valid():
+        try:
+            review = services.self_review_save(actor=request.user, life_meeting=lm, member=me,
+                                               items=formset.inputs(), **form.cleaned_data)  # fmt: skip
+            if "submit" in data:
+                services.self_review_submit(actor=request.user, review=review)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, "已提交，等待党支部审核" if "submit" in data else "已保存草稿"
+            )
+            return redirect("lifemeetings:my_review", lm.pk)
+    context = {"lm": lm, "review": review, "form": form, "formset": formset,
+               "earlier": _last_year_problems(me.pk, lm.year)}  # fmt: skip
+    return render(request, "lifemeetings/my_review.html", context)
+
+
+@require_GET
+def self_reviews(request: Request, pk: int) -> HttpResponse:
+    """Who has written, submitted and had accepted their 对照检查材料."""
+    lm = get_lifemeeting_or_404(request.user, pk, manage=True)
+    request.current_org = lm.branch
+    committee, members = queries.committee_and_members(lm)
+    by_member = {
+        r.member_id: r for r in SelfReview.objects.filter(life_meeting=lm).select_related("member")
+    }
+    rows = [(m, by_member.get(m.pk)) for m in (*committee, *members)]
+    return render(request, "lifemeetings/self_reviews.html", {"lm": lm, "rows": rows})
+
+
+@require_GET
+def self_review(request: Request, pk: int) -> HttpResponse:
+    from zhibu.textcheck import rules as textcheck
+
+    row = get_self_review_or_404(request.user, pk)
+    scope = scope_for(request.user)
+    items = list(row.items.select_related("category"))
+    for it in items:
+        it.problem_findings = textcheck.check_problem(it.problem)  # type: ignore[attr-defined]
+        it.measure_findings = textcheck.vague_commitment(it.measure)  # type: ignore[attr-defined]
+    own = scope.member is not None and row.member_id == scope.member.pk
+    context = {
+        "row": row,
+        "lm": row.life_meeting,
+        "items": items,
+        "decide": can_manage(scope, row.life_meeting) and not own and row.state == "submitted",
+        "form": forms.DecideForm(),
+        "earlier": _last_year_problems(row.member_id, row.life_meeting.year),
+    }
+    return render(request, "lifemeetings/self_review.html", context)
+
+
+@require_POST
+def self_review_decide(request: Request, pk: int) -> HttpResponse:
+    row = get_self_review_or_404(request.user, pk, decide=True)
+    form = forms.DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择审核通过或退回修改")
+        return redirect("lifemeetings:self_review", row.pk)
+    try:
+        services.self_review_decide(actor=request.user, review=row,
+                                    accept=form.cleaned_data["decision"] == "accept",
+                                    comment=form.cleaned_data["comment"])  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已审核")
+    return redirect("lifemeetings:self_review", row.pk)

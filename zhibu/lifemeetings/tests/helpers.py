@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from zhibu.conftest import Cast
 from zhibu.lifemeetings import services
-from zhibu.lifemeetings.models import LifeMeeting
+from zhibu.lifemeetings.models import LifeMeeting, SelfReview
+from zhibu.rectification.models import ProblemCategory
 
 
 def cycle(cast: Cast, *, approved: bool = False, submitted: bool = False) -> LifeMeeting:
@@ -31,3 +32,18 @@ def cycle(cast: Cast, *, approved: bool = False, submitted: bool = False) -> Lif
         services.lifemeeting_review(actor=cast.committee_officer, life_meeting=lm, approve=True)
     lm.refresh_from_db()
     return lm
+
+
+def self_review(cast: Cast) -> SelfReview:
+    """梅党员's submitted 对照检查材料 in an approved cycle."""
+    lm = cycle(cast, approved=True)
+    member = cast.member.member
+    assert member is not None
+    review = services.self_review_save(
+        actor=cast.member, life_meeting=lm, member=member,
+        items=[services.ItemInput(ProblemCategory.objects.get(name="思想理论学习"),
+                                  "2026年集中学习缺席2次", "尽量参加每次学习",
+                                  timezone.localdate() + dt.timedelta(days=30))],
+        cause_thinking="对学习重要性认识不足",
+    )  # fmt: skip
+    return services.self_review_submit(actor=cast.member, review=review)

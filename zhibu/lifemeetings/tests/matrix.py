@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhibu.lifemeetings.tests.helpers import cycle
+from zhibu.lifemeetings.tests.helpers import cycle, self_review
 from zhibu.testing_matrix import B1, BRANCH_MGMT, LOGIN, POST_ONLY, Row
 
 SEE = {
@@ -22,6 +22,16 @@ SEE = {
 }
 MANAGE = {**SEE, "member": 403}
 REVIEW = {**MANAGE, "secretary": 403}
+# One's own 对照检查材料: the branch's party members (the committee's officer is in another
+# branch: 403); the author and the officers read a material; only an officer who is not its
+# author decides on it.
+WRITE = {**SEE, "committee_officer": 403}
+READ = SEE
+DECIDE = {**MANAGE, "secretary": 302, "committee_officer": 302}
+
+
+def _review(c: Any) -> dict[str, int]:
+    return {"pk": self_review(c).pk}
 
 
 def _draft(c: Any) -> dict[str, int]:
@@ -41,6 +51,10 @@ ROWS: dict[str, Row] = {
     "lifemeetings:review": (_submitted, REVIEW),
     "lifemeetings:study": (_draft, MANAGE),
     "lifemeetings:talk_new": (_draft, MANAGE),
+    "lifemeetings:my_review": (_draft, WRITE),
+    "lifemeetings:self_reviews": (_draft, MANAGE),
+    "lifemeetings:self_review": (_review, READ),
+    "lifemeetings:self_review_decide": (_review, POST_ONLY),
 }
 POST_ROWS: dict[str, Row] = {
     "lifemeetings:new": (B1, BRANCH_MGMT),
@@ -51,4 +65,6 @@ POST_ROWS: dict[str, Row] = {
     # An empty choice of study meetings is a valid answer (none yet): saved, sent back.
     "lifemeetings:study": (_draft, {**MANAGE, "secretary": 302, "committee_officer": 302}),
     "lifemeetings:talk_new": (_draft, MANAGE),
+    "lifemeetings:my_review": (_draft, WRITE),
+    "lifemeetings:self_review_decide": (_review, DECIDE),
 }

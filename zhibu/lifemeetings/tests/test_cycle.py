@@ -190,4 +190,99 @@ def test_it_keeps_the_dashboard_flat(cast: Cast, client_as: Any) -> None:
         m = member_create(actor=None, branch=cast.branch, values=member_values(name=f"新党员{i}"))
         services.talk_record(actor=cast.secretary, life_meeting=lm, first=_member(cast.secretary),
                              second=m, held_on=timezone.localdate(), topics="谈", summary="谈了")  # fmt: skip
-    assert (few, count()) == (15, 15)
+    assert (few, count()) == (16, 16)
+
+
+# --- 对照检查材料 ---------------------------------------------------------------------------------
+
+
+def _item(text: str = "2026年集中学习缺席2次", measure: str = "尽量参加每次学习") -> Any:
+    from zhibu.rectification.models import ProblemCategory
+
+    return services.ItemInput(ProblemCategory.objects.get(name="思想理论学习"), text, measure,
+                              timezone.localdate() + dt.timedelta(days=30))  # fmt: skip
+
+
+def test_it_takes_a_self_review_from_draft_to_accepted(cast: Cast) -> None:
+    from zhibu.lifemeetings.models import SelfReview
+
+    draft = cycle(cast)
+    with pytest.raises(ValidationError, match="审核同意后"):
+        services.self_review_save(actor=cast.member, life_meeting=draft,
+                                  member=_member(cast.member), items=[_item()])  # fmt: skip
+    lm = cycle(cast, approved=True)
+    review = services.self_review_save(actor=cast.member, life_meeting=lm,
+                                       member=_member(cast.member), items=[_item()])  # fmt: skip
+    assert review.items.get().measure == "尽量参加每次学习"  # advice, never a refusal
+    services.self_review_submit(actor=cast.member, review=review)
+    with pytest.raises(ValidationError, match="等待审核"):
+        services.self_review_save(actor=cast.member, life_meeting=lm,
+                                  member=_member(cast.member), items=[_item()])  # fmt: skip
+    with pytest.raises(ValidationError, match="写明要修改什么"):
+        services.self_review_decide(actor=cast.secretary, review=review, accept=False)
+    services.self_review_decide(actor=cast.secretary, review=review, accept=False,
+                                comment="措施写得太软，改成确保做到")  # fmt: skip
+    assert Notice.objects.filter(user=cast.member, key__contains="selfreview").exists()
+    services.self_review_save(actor=cast.member, life_meeting=lm, member=_member(cast.member),
+                              items=[_item(measure="确保参加每次学习，缺席当月补学")])  # fmt: skip
+    services.self_review_submit(actor=cast.member, review=review)
+    services.self_review_decide(actor=cast.secretary, review=review, accept=True)
+    review = SelfReview.objects.get(pk=review.pk)
+    assert review.state == "accepted" and review.items.get().measure.startswith("确保")
+    item = {i.key: i for i in queries.preparation(lm).items}["reviews"]
+    assert item.detail == "应交3份，已提交1份，已审核通过1份" and item.state == "partial"
+
+
+def test_it_refuses_an_empty_or_impossible_self_review(cast: Cast) -> None:
+    lm = cycle(cast, approved=True)
+    review = services.self_review_save(actor=cast.member, life_meeting=lm,
+                                       member=_member(cast.member), items=[])  # fmt: skip
+    with pytest.raises(ValidationError, match="请至少查摆一个问题"):
+        services.self_review_submit(actor=cast.member, review=review)
+    bad = services.ItemInput(None, "问题", "措施", timezone.localdate())
+    with pytest.raises(ValidationError, match="第1个问题：请选择问题类别"):
+        services.self_review_save(actor=cast.member, life_meeting=lm,
+                                  member=_member(cast.member), items=[bad])  # fmt: skip
+    with pytest.raises(ValidationError, match="不是本支部的党员"):
+        services.self_review_save(actor=cast.other, life_meeting=lm,
+                                  member=_member(cast.other), items=[_item()])  # fmt: skip
+
+
+def test_it_writes_a_self_review_on_the_page_and_highlights_soft_words(
+    cast: Cast, client_as: Any
+) -> None:
+    lm = cycle(cast, approved=True)
+    client = client_as("member")
+    url = reverse("lifemeetings:my_review", args=[lm.pk])
+    from zhibu.rectification.models import ProblemCategory
+
+    later = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    data = {
+        "items-TOTAL_FORMS": "3", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "20",
+        "items-0-category": ProblemCategory.objects.get(name="作风建设").pk,
+        "items-0-problem": "10月走访群众只去了1户", "items-0-measure": "争取多走访",
+        "items-0-deadline": later, "cause_thinking": "宗旨意识淡化", "submit": "1",
+    }  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 302
+    review = lm.reviews.get()
+    assert review.state == "submitted"
+    page = client_as("secretary").get(reverse("lifemeetings:self_review", args=[review.pk]))
+    text = page.content.decode()
+    assert ">争取</mark>" in text and "提交审核意见" in text
+    # The author reads it but does not decide on it.
+    own = client.get(reverse("lifemeetings:self_review", args=[review.pk])).content.decode()
+    assert "提交审核意见" not in own
+
+
+def test_it_leaves_the_secretary_s_own_material_to_someone_else(cast: Cast, client_as: Any) -> None:
+    lm = cycle(cast, approved=True)
+    review = services.self_review_save(actor=cast.secretary, life_meeting=lm,
+                                       member=_member(cast.secretary), items=[_item()])  # fmt: skip
+    services.self_review_submit(actor=cast.secretary, review=review)
+    url = reverse("lifemeetings:self_review_decide", args=[review.pk])
+    assert client_as("secretary").post(url, {"decision": "accept"}).status_code == 403
+    assert client_as("committee_officer").post(url, {"decision": "accept"}).status_code == 302
+    review.refresh_from_db()
+    assert review.state == "accepted"
