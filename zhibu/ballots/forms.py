@@ -52,7 +52,10 @@ class PollForm(forms.Form):
     )  # fmt: skip
 
     def clean_questions(self) -> list[dict[str, Any]]:
-        return rules.parse_question_lines(self.cleaned_data["questions"])
+        try:
+            return rules.parse_question_lines(self.cleaned_data["questions"])
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -336,6 +336,10 @@ class CastResult:
     change_token: str | None  # for the voter's cookie, when the poll allows changes
 
 
+def has_voted(poll: Poll, voter: Member) -> bool:
+    return VoteReceipt.objects.filter(poll=poll, voter=voter).exists()
+
+
 def _open_for_voting(poll: Poll) -> None:
     problem = poll.window_problem()
     if problem:
@@ -365,7 +369,7 @@ def ballot_cast(
         raise ValidationError("您不在这次投票的投票人名单中")
     token = secrets.token_urlsafe(32) if poll.allow_change else None
     new_hash = rules.change_hash(token, voter.pk) if token else None
-    if VoteReceipt.objects.filter(poll=poll, voter=voter).exists():
+    if has_voted(poll, voter):
         if not poll.allow_change:
             raise ValidationError(ALREADY_VOTED)
         ballot = (

@@ -303,7 +303,7 @@ def code_vote(request: HttpRequest) -> HttpResponse:
     wait = _wait_seconds(request)
     if wait:
         form.is_valid()
-        form.add_error(None, f"凭证码输错次数太多，请{wait // 60 + 1}分钟后再试")
+        form.add_error(None, f"凭证码输错次数太多，请{(wait + 59) // 60}分钟后再试")
         return _code_page(request, "enter", form=form)
     if not form.is_valid():
         return _code_page(request, "enter", form=form)
