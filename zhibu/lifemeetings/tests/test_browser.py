@@ -67,3 +67,24 @@ def test_it_takes_a_plan_to_approval_and_records_a_talk(
     assert phone.get_by_text("还没有谈的").is_visible()
     assert no_horizontal_scroll(phone)
     shot(phone, test_output, "member-360-lifemeeting")
+
+    # The member writes the 对照检查材料 on the phone: a soft word is marked, then fixed.
+    phone.click("text=撰写我的对照检查材料")
+    phone.select_option("select[name=items-0-category]", label="作风建设")
+    phone.fill(
+        "textarea[name=items-0-problem]", "10月走访联系户只去了1户，群众反映的路灯问题没有跟进"
+    )
+    phone.fill("textarea[name=items-0-measure]", "争取多走访联系户")
+    phone.locator("mark", has_text="争取").wait_for()
+    assert no_horizontal_scroll(phone)
+    shot(phone, test_output, "member-360-self-review-vague")
+    phone.fill("textarea[name=items-0-measure]", "每月走访联系户至少2次，确保路灯问题12月底前解决")
+    phone.locator("mark", has_text="争取").wait_for(state="detached")
+    phone.fill("input[name=items-0-deadline]", (today + dt.timedelta(days=25)).isoformat())
+    phone.once("dialog", lambda d: d.accept())
+    phone.click("button[name=submit]")
+    phone.wait_for_selector("text=已提交，等待党支部审核")
+    assert no_horizontal_scroll(phone)
+    shot(phone, test_output, "member-360-self-review-submitted")
+    review = lm.reviews.get()
+    assert review.state == "submitted" and review.items.get().measure.startswith("每月走访")
