@@ -10,7 +10,9 @@ database file.** How the tables keep it:
   the audit trail or any history table. ``PaperCode`` rows say only that a code was used.
 - Changing a ballot while the poll is open (only when ``allow_change``) needs no stored link
   either: the voter's browser holds a random token in an HttpOnly cookie (not the session,
-  which lives in the database); the ballot keeps only ``sha256(token)`` in ``change_hash``.
+  which lives in the database); the ballot keeps only ``sha256(voter id, token)`` in
+  ``change_hash`` (with the voter's id in it, a token left in a shared browser opens no one
+  else's ballot; without the token, the hash tells nothing).
 - Row order is the trap: SQLite rowids and PostgreSQL's heap follow insertion order, and
   insertion order is voting order, which receipts, audit events and people's memories tell.
   Closing a poll (``services.poll_close``) therefore rewrites its ballots: reads them, deletes
@@ -19,17 +21,27 @@ database file.** How the tables keep it:
   ``PRAGMA secure_delete=ON`` (``apps.secure_delete_on``) so the deleted rows are overwritten
   with zeros, and a ``PRAGMA wal_checkpoint(TRUNCATE)`` after commit empties the write-ahead
   log that still held them; on PostgreSQL a ``VACUUM FULL`` of the ballot table after commit
-  rewrites it into a new file without the dead rows and their index entries.
+  rewrites it into a new file without the dead rows and their index entries. (Without
+  secure_delete, SQLite leaves most deleted keys readable in free pages; the tests read the
+  files and pages to check none survive.)
+- Nothing writes answers to a log: services and views hide their local variables and the POST
+  from Django's error reports (``sensitive_variables``, ``sensitive_post_parameters``), and no
+  message, URL or session value carries a ballot. ``zhibu close-polls`` (cron) closes polls
+  past their closing time, so none sits with its ballots still in voting order.
 
 What remains outside the application's reach, and is for the operator: PostgreSQL's WAL
 segments (and WAL archives or replicas) keep the original inserts until they are recycled;
 filesystem blocks of deleted files (SQLite's truncated WAL, PostgreSQL's old table file) keep
-their bytes until reused, and SSDs may keep copies in spare blocks; backups and snapshots taken
-while a poll was open hold its ballots in voting order (the backup reads by random key, but a
-filesystem snapshot or ``pg_basebackup`` copies the pages), and also receipts whose count can
-be compared between two backups; server access logs carry the times of each voter's requests
-(never their answers). Voting is secret from the application and its database after close;
-the host must be trusted while the poll is open.
+their bytes until reused, and SSDs may keep copies in spare blocks; copies taken while a poll
+is open: ``zhibu backup`` writes ballots in (random) key order, but a filesystem snapshot or
+``pg_basebackup`` copies the pages in voting order, and two backups taken while a poll is open
+can be compared — the ballots and receipts that appeared between them belong together, which
+names the voter when only one person voted in between; server access logs carry the times of
+each voter's requests (never their answers), and so does the audit trail (``poll.vote``, to
+the second) — harmless once the ballots carry no order; SQL logging at DEBUG level (``ZHIBU_LOG_LEVEL=DEBUG`` with
+``django.db.backends``) would print the answers and must stay off in production. Voting is
+secret from the application and its database after close; while a poll is open, whoever
+controls the host can watch ballots arrive.
 """
 
 from __future__ import annotations

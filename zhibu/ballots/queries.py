@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.views.decorators.debug import sensitive_variables
 
 from zhibu.ballots import rules
 from zhibu.ballots.models import Ballot, PaperCode, Poll, PollState, PollVoter, VoteReceipt
@@ -54,6 +55,14 @@ class Turnout:
     codes_used: int
     rows: list[tuple[Member, dt.date | None]]  # every eligible voter, with the day they voted
 
+    @property
+    def voted_rows(self) -> list[tuple[Member, dt.date]]:
+        return [(m, day) for m, day in self.rows if day is not None]
+
+    @property
+    def missing(self) -> list[Member]:
+        return [m for m, day in self.rows if day is None]
+
 
 def turnout(poll: Poll) -> Turnout:
     """Who voted (never what), for the organizers once the poll is over."""
@@ -79,6 +88,7 @@ def code_counts(poll: Poll) -> tuple[int, int]:
     return codes["issued"], codes["used"]
 
 
+@sensitive_variables()
 def tally(poll: Poll) -> tuple[int, list[rules.QuestionResult] | None]:
     """(number of ballots, results) — the results are None while there are too few ballots to
     show them without identifying anyone."""
@@ -88,6 +98,7 @@ def tally(poll: Poll) -> tuple[int, list[rules.QuestionResult] | None]:
     return len(contents), rules.tally(poll.questions, contents)
 
 
+@sensitive_variables()
 def my_ballot(poll: Poll, voter: Member, token: str | None) -> dict[str, str] | None:
     """The voter's own ballot, found through the change token in their cookie (and only so),
     to be changed while the poll is open and allows it."""

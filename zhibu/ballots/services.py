@@ -18,8 +18,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from zhibu.accounts.models import User
 from zhibu.ballots import rules
@@ -189,14 +191,14 @@ def poll_update(*, actor: User | None, poll: Poll, **changes: Any) -> Poll:
     return poll
 
 
-def default_voters(poll: Poll) -> list[Member]:
+def default_voters(poll: Poll) -> QuerySet[Member]:
     """Who may vote when nobody says otherwise: the organization's current party members
     (full and probationary); for elections and motions not those under 留党察看, who have no
     vote (党章第四十条)."""
     qs = Member.objects.current().party_members().filter(branch=poll.organization)
     if poll.kind in (PollKind.ELECTION, PollKind.MOTION):
         qs = qs.filter(party_probation=False)
-    return list(qs.order_by("pk"))
+    return qs.order_by("pk")
 
 
 @transaction.atomic
@@ -210,7 +212,7 @@ def poll_open(*, actor: User | None, poll: Poll, voters: Iterable[Member] | None
         raise ValidationError("截止时间已经过了，请先修改截止时间再开始投票")
     rules.validate_questions(poll.kind, poll.questions)
     if voters is None:
-        chosen = default_voters(poll)
+        chosen = list(default_voters(poll))
     else:
         chosen = list({m.pk: m for m in voters}.values())
         outside = [
@@ -275,6 +277,7 @@ def _scrub_after_close() -> None:
         logger.warning("投票结束后的清理没有完成（%s）：请稍后手工执行 VACUUM", type(exc).__name__)
 
 
+@sensitive_variables()  # no ballot in an error report's local variables
 @transaction.atomic
 def poll_close(*, actor: User | None, poll: Poll) -> Poll:
     """End voting, and rewrite the poll's ballots so nothing links them to voters: read,
@@ -301,6 +304,20 @@ def poll_close(*, actor: User | None, poll: Poll) -> Poll:
     )  # fmt: skip
     transaction.on_commit(_scrub_after_close)
     return poll
+
+
+def polls_close_due(now: dt.datetime | None = None) -> list[Poll]:
+    """Close every open poll whose closing time has passed (``zhibu close-polls``), each in
+    its own transaction, by the system (no actor)."""
+    now = now or timezone.now()
+    due = Poll.objects.filter(state=PollState.OPEN, closes_at__lte=now).order_by("pk")
+    closed = []
+    for poll in due.select_related("organization"):
+        try:
+            closed.append(poll_close(actor=None, poll=poll))
+        except ValidationError:
+            continue  # closed meanwhile by its organizers
+    return closed
 
 
 @transaction.atomic
@@ -346,6 +363,7 @@ def _open_for_voting(poll: Poll) -> None:
         raise ValidationError(problem)
 
 
+@sensitive_variables()  # no ballot in an error report's local variables
 @transaction.atomic
 def ballot_cast(
     *,
@@ -419,6 +437,7 @@ def paper_code_problem(poll: Poll | None, code: str) -> tuple[Poll | None, str]:
     return row.poll, row.poll.window_problem()
 
 
+@sensitive_variables()  # no ballot in an error report's local variables
 @transaction.atomic
 def ballot_cast_with_code(*, poll: Poll, code: str, answers: Mapping[str, Any]) -> None:
     """A 群众's opinion, with a paper code. The code is marked used; nothing says by whom or

@@ -24,6 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhibu.accounts.access import get_org_or_404, scope_for
@@ -116,15 +117,21 @@ def poll_edit(request: Request, pk: int) -> HttpResponse:
 def detail(request: Request, pk: int) -> HttpResponse:
     poll = get_poll_or_404(request.user, pk, manage=True)
     request.current_org = poll.organization
-    issued, used = queries.code_counts(poll)
+    turnout = queries.turnout(poll) if poll.is_over else None
+    if turnout is not None:
+        voters, issued = turnout.voters, turnout.codes_issued
+    else:
+        voters = (services.default_voters(poll) if poll.is_draft else poll.voters).count()
+        issued = queries.code_counts(poll)[0] if poll.kind == PollKind.OPINION else 0
+    now = timezone.now()
     context = {
         "poll": poll,
-        "voters": poll.voters.count() if not poll.is_draft else len(services.default_voters(poll)),
-        "turnout": queries.turnout(poll) if poll.is_over else None,
+        "voters": voters,
+        "turnout": turnout,
         "codes_issued": issued,
         "codes_form": forms.CodesForm(initial={"count": 20}),
         "window": poll.window_problem() if poll.is_open else "",
-        "overdue": poll.is_open and poll.closes_at is not None and poll.closes_at <= timezone.now(),
+        "overdue": poll.is_open and poll.closes_at is not None and poll.closes_at <= now,
         "max_codes": rules.MAX_CODES_PER_ISSUE,
     }
     return render(request, "ballots/detail.html", context)
@@ -208,6 +215,7 @@ def _keep_token(response: HttpResponse, poll: Poll, token: str) -> None:
     )  # fmt: skip
 
 
+@sensitive_variables()
 def _cast(
     request: Request, poll: Poll, form: forms.BallotForm, token: str | None
 ) -> HttpResponse | None:
@@ -231,6 +239,8 @@ def _cast(
     return response
 
 
+@sensitive_post_parameters()  # error reports never carry a ballot
+@sensitive_variables()
 @require_http_methods(["GET", "POST"])
 def vote(request: Request, pk: int) -> HttpResponse:
     poll = get_poll_to_vote_or_404(request.user, pk)
@@ -253,6 +263,7 @@ def vote(request: Request, pk: int) -> HttpResponse:
     context = {"poll": poll, "form": form, "receipt": receipt, "closed": closed,
                "can_change": mine is not None}  # fmt: skip
     response = render(request, "ballots/vote.html", context)
+    add_never_cache_headers(response)  # a changeable ballot is shown filled in: keep no copy
     if token and poll.is_over:
         response.delete_cookie(name, path=path)  # nothing left to change
     return response
@@ -266,7 +277,9 @@ def results(request: Request, pk: int) -> HttpResponse:
     count, rows = queries.tally(poll) if poll.is_over else (0, None)
     names = queries.subject_names(poll) if rows else {}
     context = {"poll": poll, "manage": manage, "count": count, "rows": rows, "names": names}
-    return render(request, "ballots/results.html", context)
+    response = render(request, "ballots/results.html", context)
+    add_never_cache_headers(response)
+    return response
 
 
 # --- paper codes (public) -------------------------------------------------------------------
@@ -292,6 +305,8 @@ def _code_page(request: HttpRequest, step: str, **context: Any) -> HttpResponse:
     return response
 
 
+@sensitive_post_parameters()
+@sensitive_variables()
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def code_vote(request: HttpRequest) -> HttpResponse:

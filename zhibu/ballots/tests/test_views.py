@@ -96,7 +96,8 @@ def test_it_walks_a_poll_from_draft_to_published(cast: Cast, client_as: Any) -> 
     assert "只有已经结束的投票可以公布结果" in " ".join(_messages(response))
     client.post(reverse("ballots:close", args=[poll.pk]))
     page = _text(client.get(detail))
-    assert 'id="turnout"' in page and "梅党员" in page and "已投" in page and "未投" in page
+    assert 'id="turnout"' in page and "梅党员（" in page and "已投票 1 人" in page
+    assert "未投票 2 人" in page
     client.post(reverse("ballots:publish", args=[poll.pk]))
     poll.refresh_from_db()
     assert poll.state == "published"
@@ -316,3 +317,15 @@ def test_it_lets_the_wait_run_out(cast: Cast, monkeypatch: pytest.MonkeyPatch) -
     assert "15分钟后再试" in _text(client.post(url, {"step": "code", "code": code}))
     clock[0] += views.CODE_WAIT_SECONDS
     assert "提交意见" in _text(client.post(url, {"step": "code", "code": code}))
+
+
+def test_it_keeps_ballots_out_of_error_reports_and_caches(cast: Cast, client_as: Any) -> None:
+    poll = make_poll(cast, state="open", allow_change=True)
+    url = reverse("ballots:vote", args=[poll.pk])
+    client = client_as("member")
+    response = client.post(url, _ballot())
+    assert getattr(response.wsgi_request, "sensitive_post_parameters", None) == "__ALL__"
+    page = client.get(url)  # shows the ballot filled in, to change it
+    assert "no-store" in page["Cache-Control"]
+    response = Client().post(reverse("ballots:code_vote"), {"step": "code", "code": "x"})
+    assert getattr(response.wsgi_request, "sensitive_post_parameters", None) == "__ALL__"
