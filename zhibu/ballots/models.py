@@ -26,8 +26,9 @@ database file.** How the tables keep it:
   files and pages to check none survive.)
 - Nothing writes answers to a log: services and views hide their local variables and the POST
   from Django's error reports (``sensitive_variables``, ``sensitive_post_parameters``), and no
-  message, URL or session value carries a ballot. ``zhibu close-polls`` (cron) closes polls
-  past their closing time, so none sits with its ballots still in voting order.
+  message, URL or session value carries a ballot. ``services.polls_close_due`` (for a
+  scheduled job) closes polls past their closing time, so none sits with its ballots still in
+  voting order.
 
 What remains outside the application's reach, and is for the operator: PostgreSQL's WAL
 segments (and WAL archives or replicas) keep the original inserts until they are recycled;

@@ -307,8 +307,9 @@ def poll_close(*, actor: User | None, poll: Poll) -> Poll:
 
 
 def polls_close_due(now: dt.datetime | None = None) -> list[Poll]:
-    """Close every open poll whose closing time has passed (``zhibu close-polls``), each in
-    its own transaction, by the system (no actor)."""
+    """Close every open poll whose closing time has passed, each in its own transaction, by
+    the system (no actor): for a scheduled job, so that no poll sits past its closing time with
+    its ballots still in voting order."""
     now = now or timezone.now()
     due = Poll.objects.filter(state=PollState.OPEN, closes_at__lte=now).order_by("pk")
     closed = []
