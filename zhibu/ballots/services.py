@@ -260,21 +260,39 @@ def paper_codes_issue(*, actor: User | None, poll: Poll, count: int) -> list[str
     return [rules.format_code(c) for c in codes]
 
 
-def _scrub_after_close() -> None:
-    """After the close has committed: push the deleted ballots out of the database's files
-    as far as the database lets an application (see ``ballots.models``). Best effort: a
-    failure leaves the secrecy of the table's rows intact, only the files' free space less
-    clean, and is said in the log (without any ballot)."""
+SCRUB_REPEAT = dt.timedelta(days=1)
+
+
+def ballot_table_scrub() -> bool:
+    """Push deleted and replaced ballots out of the database's files, as far as the database
+    lets an application (see ``ballots.models``): SQLite empties its write-ahead log
+    (``wal_checkpoint(TRUNCATE)``; secure_delete has already zeroed the rows in the file),
+    PostgreSQL rewrites the ballot table and its indexes (``VACUUM FULL``).
+
+    Neither can run inside a transaction. Neither can drop what another transaction may still
+    see: a transaction that began before a close (a backup running at that moment, a long
+    report, on PostgreSQL any transaction of the cluster holding an older snapshot) keeps the
+    old row versions, or the log, alive through this call. So it runs once after each close
+    commits, and again from ``polls_close_due`` for a day after each close. Returns whether it
+    ran to completion; a failure is said in the log, without any ballot."""
     if connection.in_atomic_block:
-        return  # an outer transaction is still open (tests): neither command may run in one
+        return False
     try:
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
                 cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            elif connection.vendor == "postgresql":
+                busy = cursor.fetchone()
+                return busy is None or busy[0] == 0
+            if connection.vendor == "postgresql":
                 cursor.execute(f"VACUUM FULL {Ballot._meta.db_table}")
+                return True
     except DatabaseError as exc:
-        logger.warning("投票结束后的清理没有完成（%s）：请稍后手工执行 VACUUM", type(exc).__name__)
+        logger.warning("选票表清理没有完成（%s）：稍后会再次执行", type(exc).__name__)
+    return False
+
+
+def _scrub_after_close() -> None:
+    ballot_table_scrub()
 
 
 @sensitive_variables()  # no ballot in an error report's local variables
@@ -307,9 +325,11 @@ def poll_close(*, actor: User | None, poll: Poll) -> Poll:
 
 
 def polls_close_due(now: dt.datetime | None = None) -> list[Poll]:
-    """Close every open poll whose closing time has passed, each in its own transaction, by
-    the system (no actor): for a scheduled job, so that no poll sits past its closing time with
-    its ballots still in voting order."""
+    """For a scheduled job (hourly): close every open poll whose closing time has passed,
+    each in its own transaction, by the system (no actor), so that no poll sits past its closing
+    time with its ballots still in voting order; and, for a day after any close, scrub the
+    ballot table again (``ballot_table_scrub``: what an older transaction kept alive at the
+    close is gone by now)."""
     now = now or timezone.now()
     due = Poll.objects.filter(state=PollState.OPEN, closes_at__lte=now).order_by("pk")
     closed = []
@@ -318,6 +338,8 @@ def polls_close_due(now: dt.datetime | None = None) -> list[Poll]:
             closed.append(poll_close(actor=None, poll=poll))
         except ValidationError:
             continue  # closed meanwhile by its organizers
+    if Poll.objects.filter(closed_at__gte=now - SCRUB_REPEAT).exists():
+        ballot_table_scrub()
     return closed
 
 
