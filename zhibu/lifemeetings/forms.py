@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from zhibu.ballots.models import Poll, PollKind
 from zhibu.core.forms import DateInput
 from zhibu.lifemeetings.models import LifeMeetingKind
 from zhibu.lifemeetings.services import MAX_ITEMS, ItemInput
@@ -203,3 +204,19 @@ class DecideForm(forms.Form):
         label="意见（退回时必填）", required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
+
+
+class PollForm(forms.Form):
+    poll = forms.ModelChoiceField(
+        label="征求意见",
+        queryset=Poll.objects.none(),
+        required=False,
+        empty_label="不关联",
+        help_text="在“无记名投票”里新建征求意见（党员和群众匿名填写），再在这里选择",
+    )
+
+    def __init__(self, *args: Any, branch: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["poll"].queryset = Poll.objects.filter(  # type: ignore[attr-defined]
+            organization=branch, kind=PollKind.OPINION
+        ).order_by("-created_at")

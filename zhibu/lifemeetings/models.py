@@ -95,6 +95,14 @@ class LifeMeeting(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    opinion_poll = models.ForeignKey(
+        "ballots.Poll",
+        verbose_name="征求意见",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     study_meetings = models.ManyToManyField(
         "meetings.Meeting", verbose_name="集中学习", blank=True, related_name="+"
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.utils import timezone
 
+from zhibu.ballots.models import Ballot, PollState
 from zhibu.lifemeetings import rules
 from zhibu.lifemeetings.models import LifeMeeting, ReviewState
 from zhibu.members.models import Member
@@ -87,11 +88,14 @@ def preparation(lm: LifeMeeting) -> Preparation:
     needs = rules.talk_needs([m.pk for m in committee], [m.pk for m in members])
     held = list(lm.talks.values_list("first_id", "second_id"))
     coverage = rules.talk_coverage(needs, held, [m.pk for m in committee])
+    poll = lm.opinion_poll
     states = dict(lm.reviews.order_by().values_list("state").annotate(n=Count("pk")))
     items = rules.checklist(
         study_held=lm.study_meetings.count(),
-        opinion_poll_closed=False,
-        opinions=0,
+        opinion_poll_closed=poll is not None
+        and poll.state in (PollState.CLOSED, PollState.PUBLISHED),
+        # Counting ballots says nothing about who cast them.
+        opinions=Ballot.objects.filter(poll=poll).count() if poll is not None else 0,
         talks=coverage,
         reviews_accepted=states.get(ReviewState.ACCEPTED, 0),
         reviews_submitted=states.get(ReviewState.SUBMITTED, 0)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhibu.accounts.models import User
+from zhibu.ballots.models import Poll, PollKind
 from zhibu.core import audit
 from zhibu.core.dates import zh_date
 from zhibu.lifemeetings.models import (
@@ -240,6 +241,24 @@ def lifemeeting_study_set(
     if before != after:
         audit.record(actor, "lifemeeting.study", lm, organization=lm.branch,
                      changes={"study": [before, after]})  # fmt: skip
+    return lm
+
+
+@transaction.atomic
+def lifemeeting_poll_set(
+    *, actor: User | None, life_meeting: LifeMeeting, poll: Poll | None
+) -> LifeMeeting:
+    """Which anonymous opinion poll (征求意见, ballots) collects opinions for this meeting."""
+    lm = _locked(life_meeting)
+    if poll is not None and (poll.organization_id != lm.branch_id or poll.kind != PollKind.OPINION):
+        raise ValidationError({"poll": "只能选择本支部的征求意见"})
+    before = str(lm.opinion_poll) if lm.opinion_poll_id else None
+    lm.opinion_poll = poll
+    lm.save(update_fields=["opinion_poll"])
+    after = str(poll) if poll else None
+    if before != after:
+        audit.record(actor, "lifemeeting.poll", lm, organization=lm.branch,
+                     changes={"poll": [before, after]})  # fmt: skip
     return lm
 
 

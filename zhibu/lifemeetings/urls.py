@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/review/", views.review, name="review"),
     path("<int:pk>/study/", views.study, name="study"),
+    path("<int:pk>/opinions/", views.opinions, name="opinions"),
     path("<int:pk>/talks/new/", views.talk_new, name="talk_new"),
     path("<int:pk>/my-review/", views.my_review, name="my_review"),
     path("<int:pk>/reviews/", views.self_reviews, name="self_reviews"),

@@ -166,6 +166,25 @@ def study(request: Request, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def opinions(request: Request, pk: int) -> HttpResponse:
+    lm = get_lifemeeting_or_404(request.user, pk, manage=True)
+    request.current_org = lm.branch
+    data = request.POST if request.method == "POST" else None
+    form = forms.PollForm(data, branch=lm.branch, initial={"poll": lm.opinion_poll_id})
+    if data is not None and form.is_valid():
+        try:
+            services.lifemeeting_poll_set(actor=request.user, life_meeting=lm,
+                                          poll=form.cleaned_data["poll"])  # fmt: skip
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已保存")
+            return redirect("lifemeetings:detail", lm.pk)
+    return render(request, "lifemeetings/small_form.html",
+                  {"lm": lm, "form": form, "title": "征求意见", "button": "保存"})  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
 def talk_new(request: Request, pk: int) -> HttpResponse:
     lm = get_lifemeeting_or_404(request.user, pk, manage=True)
     request.current_org = lm.branch

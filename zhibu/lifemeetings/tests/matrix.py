@@ -50,6 +50,7 @@ ROWS: dict[str, Row] = {
     "lifemeetings:submit": (_draft, POST_ONLY),
     "lifemeetings:review": (_submitted, REVIEW),
     "lifemeetings:study": (_draft, MANAGE),
+    "lifemeetings:opinions": (_draft, MANAGE),
     "lifemeetings:talk_new": (_draft, MANAGE),
     "lifemeetings:my_review": (_draft, WRITE),
     "lifemeetings:self_reviews": (_draft, MANAGE),
@@ -65,6 +66,8 @@ POST_ROWS: dict[str, Row] = {
     # An empty choice of study meetings is a valid answer (none yet): saved, sent back.
     "lifemeetings:study": (_draft, {**MANAGE, "secretary": 302, "committee_officer": 302}),
     "lifemeetings:talk_new": (_draft, MANAGE),
+    # No poll chosen is a valid answer: saved, sent back.
+    "lifemeetings:opinions": (_draft, {**MANAGE, "secretary": 302, "committee_officer": 302}),
     "lifemeetings:my_review": (_draft, WRITE),
     "lifemeetings:self_review_decide": (_review, DECIDE),
 }

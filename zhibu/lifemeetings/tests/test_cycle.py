@@ -286,3 +286,30 @@ def test_it_leaves_the_secretary_s_own_material_to_someone_else(cast: Cast, clie
     assert client_as("committee_officer").post(url, {"decision": "accept"}).status_code == 302
     review.refresh_from_db()
     assert review.state == "accepted"
+
+
+def test_it_counts_opinions_from_the_linked_poll(cast: Cast) -> None:
+    from zhibu.ballots import services as ballots
+
+    lm = cycle(cast, approved=True)
+    poll = ballots.poll_create(
+        actor=cast.secretary, organization=cast.branch, kind="opinion", title="征求意见",
+        questions=[{"id": "q1", "type": "text", "label": "对班子的意见"}],
+    )  # fmt: skip
+    other = ballots.poll_create(
+        actor=None, organization=cast.sibling, kind="opinion", title="别的支部",
+        questions=[{"id": "q1", "type": "text", "label": "意见"}],
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="本支部的征求意见"):
+        services.lifemeeting_poll_set(actor=cast.secretary, life_meeting=lm, poll=other)
+    services.lifemeeting_poll_set(actor=cast.secretary, life_meeting=lm, poll=poll)
+    lm.refresh_from_db()
+    ballots.poll_open(actor=cast.secretary, poll=poll)
+    ballots.ballot_cast(actor=cast.member, voter=_member(cast.member), poll=poll,
+                        answers={"q1": "希望学习形式多样一些"})  # fmt: skip
+    item = {i.key: i for i in queries.preparation(lm).items}["opinions"]
+    assert (item.state, item.detail) == ("partial", "收到意见1份，征求意见还没有结束")
+    ballots.poll_close(actor=cast.secretary, poll=poll)
+    lm.refresh_from_db()
+    item = {i.key: i for i in queries.preparation(lm).items}["opinions"]
+    assert (item.state, item.detail) == ("done", "收到意见1份")
