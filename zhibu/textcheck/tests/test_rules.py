@@ -358,7 +358,10 @@ def test_it_keeps_the_traditional_table_one_to_one_and_final() -> None:
     ],
 )
 def test_it_takes_linear_time_on_long_or_odd_texts(text: str) -> None:
+    """A regression guard against catastrophic backtracking, not a benchmark: each text takes
+    about 0.3 s alone; a backtracking pattern takes minutes. The bound leaves room for a busy
+    CI machine running the suite in parallel."""
     began = time.perf_counter()
     for check in (check_line, check_problem, check_measure):
         check(text)
-    assert time.perf_counter() - began < 2
+    assert time.perf_counter() - began < 15
