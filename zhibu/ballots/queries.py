@@ -110,11 +110,3 @@ def my_ballot(poll: Poll, voter: Member, token: str | None) -> dict[str, str] | 
         .first()
     )
     return dict(content) if isinstance(content, dict) else None
-
-
-def subject_names(poll: Poll) -> dict[int, str]:
-    """Names of the members an evaluation poll is about."""
-    ids = [q["subject"] for q in poll.questions if q.get("subject") is not None]
-    if not ids:
-        return {}
-    return dict(Member.objects.filter(pk__in=ids).values_list("pk", "name"))

@@ -275,8 +275,7 @@ def results(request: Request, pk: int) -> HttpResponse:
     if manage:
         request.current_org = poll.organization
     count, rows = queries.tally(poll) if poll.is_over else (0, None)
-    names = queries.subject_names(poll) if rows else {}
-    context = {"poll": poll, "manage": manage, "count": count, "rows": rows, "names": names}
+    context = {"poll": poll, "manage": manage, "count": count, "rows": rows}
     response = render(request, "ballots/results.html", context)
     add_never_cache_headers(response)
     return response

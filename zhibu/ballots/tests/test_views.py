@@ -329,3 +329,32 @@ def test_it_keeps_ballots_out_of_error_reports_and_caches(cast: Cast, client_as:
     assert "no-store" in page["Cache-Control"]
     response = Client().post(reverse("ballots:code_vote"), {"step": "code", "code": "x"})
     assert getattr(response.wsgi_request, "sensitive_post_parameters", None) == "__ALL__"
+
+
+def test_it_shows_an_evaluation_per_member_and_grade(cast: Cast, client_as: Any) -> None:
+    me, peer = member_of(cast.member), cast.peer
+    poll = make_poll(cast, kind="evaluation", state="open",
+                     questions=rules.evaluation_questions([(me.pk, me.name), (peer.pk, peer.name)]))  # fmt: skip
+    grades = [("excellent", "qualified"), ("qualified", "qualified"), ("excellent", "unqualified")]
+    for voter, (a, b) in zip((member_of(cast.secretary), me, peer), grades, strict=True):
+        services.ballot_cast(actor=None, voter=voter, poll=poll, answers={f"m{me.pk}": a, f"m{peer.pk}": b})  # fmt: skip
+    vote = _text(client_as("member").get(reverse("ballots:vote", args=[poll.pk])))
+    assert "已投票" in vote
+    services.poll_close(actor=cast.secretary, poll=poll)
+    page = _text(client_as("secretary").get(reverse("ballots:results", args=[poll.pk])))
+    assert "对梅党员同志的评议" in page and "对裴同志同志的评议" in page
+    assert all(g in page for g in ("优秀", "合格", "基本合格", "不合格"))
+    assert page.count("<progress") == 8 and "67%" in page and "33%" in page
+
+
+def test_it_shows_the_grades_on_an_evaluation_ballot(cast: Cast, client_as: Any) -> None:
+    me = member_of(cast.member)
+    poll = make_poll(cast, kind="evaluation", state="open",
+                     questions=rules.evaluation_questions([(me.pk, me.name)]))  # fmt: skip
+    client = client_as("secretary")
+    url = reverse("ballots:vote", args=[poll.pk])
+    page = _text(client.get(url))
+    assert all(g in page for g in ("优秀", "合格", "基本合格", "不合格"))
+    response = client.post(url, {f"{views.BALLOT_PREFIX}-m{me.pk}": "basically_qualified"})
+    assert response.status_code == 302
+    assert Ballot.objects.get(poll=poll).content == {f"m{me.pk}": "basically_qualified"}
