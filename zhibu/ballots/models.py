@@ -15,9 +15,12 @@ database file.** How the tables keep it:
   else's ballot; without the token, the hash tells nothing).
 - Row order is the trap: SQLite rowids and PostgreSQL's heap follow insertion order, and
   insertion order is voting order, which receipts, audit events and people's memories tell.
+  (PostgreSQL also stamps every row with the id of the transaction that wrote it, ``xmin``:
+  while open, a ballot's equals its receipt's.)
   Closing a poll (``services.poll_close``) therefore rewrites its ballots: reads them, deletes
   them, and inserts the same contents again in a random order (``secrets.SystemRandom``),
-  under new random keys, with ``change_hash`` emptied. SQLite connections run with
+  under new random keys, with ``change_hash`` emptied, all in the one closing transaction (so
+  they share one ``xmin``). SQLite connections run with
   ``PRAGMA secure_delete=ON`` (``apps.secure_delete_on``) so the deleted rows are overwritten
   with zeros, and a ``PRAGMA wal_checkpoint(TRUNCATE)`` after commit empties the write-ahead
   log that still held them; on PostgreSQL a ``VACUUM FULL`` of the ballot table after commit

@@ -479,5 +479,5 @@ def ballot_cast_with_code(*, poll: Poll, code: str, answers: Mapping[str, Any]) 
     )
     if taken != 1:
         raise ValidationError({"code": CODE_USED})
+    # No audit event: an event carries its time, and using a code records neither who nor when.
     Ballot.objects.create(poll=poll, content=content)
-    audit.record(None, "poll.code_vote", poll, label=str(poll), actor_label="纸质凭证")

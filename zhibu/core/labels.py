@@ -98,7 +98,6 @@ VERBS = {
     "poll.open": "开始投票",
     "poll.codes_issue": "发放纸质投票凭证",
     "poll.vote": "参加投票",
-    "poll.code_vote": "凭纸质凭证投票",
     "poll.close": "结束投票",
     "poll.publish": "公布投票结果",
 }

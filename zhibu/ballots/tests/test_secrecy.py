@@ -153,6 +153,20 @@ def test_it_leaves_nothing_linking_ballots_to_voters_after_close(cast: Cast) -> 
     order = [_index(c) for _, c, _ in after if MARK.search(c["q1"])]
     assert secrecy.order_problem(order) == ""
 
+    if connection.vendor == "postgresql":
+        # Every PostgreSQL row carries the id of the transaction that wrote it (xmin): while
+        # open, a ballot's is its receipt's. Rewritten in one transaction, they all share one.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT xmin::text FROM ballots_ballot WHERE poll_id = %s", [poll.pk]
+            )
+            ballot_xmins = {r[0] for r in cursor.fetchall()}
+            cursor.execute(
+                "SELECT DISTINCT xmin::text FROM ballots_votereceipt WHERE poll_id = %s", [poll.pk]
+            )
+            receipt_xmins = {r[0] for r in cursor.fetchall()}
+        assert len(ballot_xmins) == 1 and not ballot_xmins & receipt_xmins
+
     # The ballot table holds nothing but the key, the poll and the answers: no user, no time,
     # and its only reference is the poll.
     assert secrecy.columns("ballots_ballot") == {
@@ -183,7 +197,9 @@ def test_it_leaves_nothing_linking_ballots_to_voters_after_close(cast: Cast) -> 
     assert not AuditEvent.objects.filter(object_type="ballots.ballot").exists()
     votes = AuditEvent.objects.filter(verb="poll.vote")
     assert votes.count() == N and all(e.changes == {} for e in votes)
-    assert AuditEvent.objects.filter(verb="poll.code_vote", actor__isnull=True).count() == 2
+    assert set(AuditEvent.objects.filter(verb__startswith="poll.").values_list("verb", flat=True)) == {
+        "poll.create", "poll.open", "poll.codes_issue", "poll.vote", "poll.close"
+    }  # fmt: skip
     assert VoteReceipt.objects.filter(poll=poll).count() == N
 
 
