@@ -1,7 +1,8 @@
 """Every write to polls and ballots (STYLE.md rules 2 and 3): keyword-only, an explicit actor,
 atomic. Organizers' actions record one audit event each; casting a ballot records that a member
-voted (``poll.vote``) and never what, and changing a ballot records nothing at all (that a
-voter changed their mind is itself something about their vote). See ``ballots.models`` for how
+voted (``poll.vote``) and never what; changing a ballot records nothing at all (that a
+voter changed their mind is itself something about their vote), nor does using a paper code
+(an audit event would carry the time). See ``ballots.models`` for how
 secrecy is kept, and what stays outside the application's reach.
 
 Nothing here logs answers; error messages never quote them.
