@@ -42,6 +42,10 @@ def shell(request: HttpRequest) -> dict[str, Any]:
                     request, "制度落实", reverse("rulebook:compliance", args=[target.code]), "check"
                 )
             )
+            nav.append(
+                {**_item(request, "征求意见", reverse("ballots:list", args=[target.code]), "file"),
+                 "active": path.startswith("/ballots/") and not path.startswith("/ballots/mine/")}
+            )  # fmt: skip
             ledger_url = reverse("rectification:ledger", args=[target.code])
             nav.append(
                 {"label": "整改", "url": ledger_url, "icon": "alert",
@@ -71,6 +75,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if scope.member is not None:
         nav.append(_item(request, "组织生活", reverse("meetings:mine"), "book", exact=True))
         nav.append(_item(request, "我的整改", reverse("rectification:mine"), "check", exact=True))
+        nav.append(_item(request, "我的投票", reverse("ballots:mine"), "file", exact=True))
     unread = unread_count(user)
     nav.append({**_item(request, "通知", reverse("notices:list"), "bell"), "count": unread})
     nav.append(_item(request, "我的", reverse("members:me"), "user"))
