@@ -213,11 +213,7 @@ def reminders_send(*, today: dt.date | None = None) -> Reminded:
         result.meetings, result.meeting_notices = _meeting_reminders(today)
     with transaction.atomic():
         result.makeup_notices = _makeup_reminders(today)
-    from zhibu.ballots.services import polls_close_due
     from zhibu.rectification.services import deadline_reminders_send
-
-    # Polls past their closing time are closed (and recently closed ones scrubbed again).
-    polls_close_due()
 
     with transaction.atomic():
         result.rectification_notices = deadline_reminders_send(today=today).notices
