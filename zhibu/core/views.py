@@ -23,6 +23,7 @@ from zhibu.members.models import Category, Member
 from zhibu.orgs import queries
 from zhibu.orgs.models import Organization, Position, Role, subtree_q
 from zhibu.rectification import queries as rectification_queries
+from zhibu.rectification import rules as rectification_rules
 from zhibu.rectification.models import Measure, Problem, Publication
 from zhibu.rulebook.compliance import due_next
 
@@ -102,6 +103,16 @@ def home(request: Request) -> HttpResponse:
     return render(request, "core/home_member.html", context)
 
 
+# How a measure's lateness (rectification.rules.deadline_level) shows among a member's 待办.
+TASK_LEVELS = {
+    rectification_rules.LEVEL_NONE: "muted",
+    rectification_rules.LEVEL_SOON: "warning",
+    rectification_rules.LEVEL_DUE: "warning",
+    rectification_rules.LEVEL_OVERDUE: "danger",
+    rectification_rules.LEVEL_ESCALATED: "danger",
+}
+
+
 def _my_measures(member: Member | None, today: dt.date) -> list[Measure]:
     """An officer's own 整改 measures still to do (a secretary often carries the 班子's)."""
     if member is None:
@@ -119,16 +130,16 @@ def member_tasks(member: Member, today: dt.date) -> list[dict[str, str]]:
     tasks: list[dict[str, str]] = []
     for m in Measure.objects.unfinished().filter(responsible=member).order_by("deadline", "pk"):
         days = (m.deadline - today).days
+        level = rectification_rules.deadline_level(
+            m.deadline, today, done=False, remind_days=settings.RECTIFICATION_REMIND_DAYS,
+            escalate_days=settings.RECTIFICATION_ESCALATE_DAYS,
+        )  # fmt: skip
         tasks.append(
             {
                 "title": f"整改措施：{m.text[:40]}",
                 "detail": f"时限 {m.deadline.isoformat()}"
                 + (f"，已逾期{-days}天" if days < 0 else "，今天到期" if days == 0 else ""),
-                "level": "danger"
-                if days < 0
-                else "warning"
-                if days <= settings.RECTIFICATION_REMIND_DAYS
-                else "muted",
+                "level": TASK_LEVELS[level],
                 "url": reverse("rectification:detail", args=[m.problem_id]) + f"#measure-{m.pk}",
             }
         )

@@ -265,7 +265,7 @@ CORRECTION_MONTHS_MAX = 12
 
 def correction_deadline(start: dt.date, months: int = CORRECTION_MONTHS_DEFAULT) -> dt.date:
     """不合格 → 限期改正: normally 6 months, at most a year."""
-    from zhibu.rectification.rules import add_months
+    from zhibu.core.dates import add_months
 
     if not 1 <= months <= CORRECTION_MONTHS_MAX:
         raise ValueError(f"限期改正的期限应为1到{CORRECTION_MONTHS_MAX}个月")

@@ -31,17 +31,9 @@ from zhibu.meetings.models import Meeting, MeetingStatus
 from zhibu.members.models import Member
 from zhibu.notices.services import notify
 from zhibu.orgs.models import Organization, OrgKind
+from zhibu.orgs.queries import officer_users
 from zhibu.rectification.models import ProblemCategory
-from zhibu.rectification.services import officer_users, plain
-
-
-def _text(value: str, field: str, label: str, max_length: int = 4000) -> str:
-    value = plain(value)
-    if not value:
-        raise ValidationError({field: f"请填写{label}"})
-    if len(value) > max_length:
-        raise ValidationError({field: f"{label}不能超过{max_length}个字"})
-    return value
+from zhibu.rectification.services import clean_text, plain
 
 
 def _agenda(items: Sequence[str]) -> list[str]:
@@ -113,7 +105,7 @@ def lifemeeting_plan(
         raise ValidationError({"year": f"{branch.name}已有{year}年度的组织生活会"})
     lm = LifeMeeting.objects.create(
         branch=branch, year=int(year), kind=kind, topic=plain(topic)[:200],
-        theme=_text(theme, "theme", "会议主题", 200), agenda=_agenda(agenda),
+        theme=clean_text(theme, "theme", "会议主题", 200), agenda=_agenda(agenda),
         planned_on=planned, created_by=actor,
     )  # fmt: skip
     audit.record(actor, "lifemeeting.plan", lm, organization=branch,
@@ -141,7 +133,7 @@ def lifemeeting_update(
     planned = _check_plan(lm.branch, year=lm.year, kind=lm.kind, topic=topic,
                           planned_on=planned_on, today=today)  # fmt: skip
     before = _values(lm)
-    lm.theme = _text(theme, "theme", "会议主题", 200)
+    lm.theme = clean_text(theme, "theme", "会议主题", 200)
     lm.topic = plain(topic)[:200]
     lm.agenda = _agenda(agenda)
     lm.planned_on = planned
@@ -294,8 +286,8 @@ def talk_record(
         raise ValidationError({"held_on": "谈话日期不能晚于今天（谈过之后再登记）"})
     talk = Talk.objects.create(
         life_meeting=lm, first=first, second=second, held_on=held_on,
-        place=plain(place)[:100], topics=_text(topics, "topics", "谈话内容"),
-        summary=_text(summary, "summary", "谈话情况"), follow_up=plain(follow_up),
+        place=plain(place)[:100], topics=clean_text(topics, "topics", "谈话内容", 4000),
+        summary=clean_text(summary, "summary", "谈话情况", 4000), follow_up=plain(follow_up),
         recorded_by=actor,
     )  # fmt: skip
     audit.record(

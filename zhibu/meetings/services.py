@@ -54,6 +54,7 @@ from zhibu.members.models import (
 )
 from zhibu.notices.services import notify
 from zhibu.orgs.models import COMMITTEE_ROLES, Organization, OrgKind, Position
+from zhibu.orgs.queries import officer_users
 
 MAX_DURATION = dt.timedelta(hours=24)
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
@@ -690,14 +691,7 @@ def attendance_mark(
 
 
 def _branch_officers(branch: Organization) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            member__positions__organization=branch,
-            member__positions__role__in=["secretary", "deputy_secretary"],
-            member__positions__ended_on__isnull=True,
-        ).distinct()
-    )
+    return officer_users(branch, secretaries_only=True)
 
 
 @transaction.atomic

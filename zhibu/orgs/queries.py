@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -122,4 +123,20 @@ def children_with_counts(org: Organization) -> list[Organization]:
             ),
         )
         .order_by("code")
+    )
+
+
+def officer_users(org: Organization, *, secretaries_only: bool = False) -> list[Any]:
+    """The active accounts of the organization's officers in post (书记 and 副书记 only, when
+    ``secretaries_only``): who is told of what needs the organization's decision."""
+    from zhibu.accounts.models import User
+
+    roles = ["secretary", "deputy_secretary"] if secretaries_only else list(COMMITTEE_ROLES)
+    return list(
+        User.objects.filter(
+            is_active=True,
+            member__positions__organization=org,
+            member__positions__role__in=roles,
+            member__positions__ended_on__isnull=True,
+        ).distinct()
     )

@@ -4,10 +4,11 @@ the 回头看 falls. No ORM; plain values in, plain values out (STYLE.md rule 4)
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from zhibu.core.dates import add_months
 
 OWNER_MEMBER = "member"
 OWNER_COMMITTEE = "committee"
@@ -72,13 +73,6 @@ def deadline_level(
 
 def worst_level(levels: Iterable[str]) -> str:
     return max(levels, key=LEVEL_ORDER.index, default=LEVEL_NONE)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later; the month's last day when it has no such day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def recheck_due(closed_on: dt.date, months: int) -> dt.date:

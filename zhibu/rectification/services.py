@@ -28,7 +28,8 @@ from zhibu.meetings.services import ATTACHMENT_MAX_BYTES as EVIDENCE_MAX_BYTES
 from zhibu.meetings.services import ATTACHMENT_TYPES as EVIDENCE_TYPES
 from zhibu.members.models import PARTY_CATEGORIES, Member
 from zhibu.notices.services import notify
-from zhibu.orgs.models import COMMITTEE_ROLES, Organization, OrgKind
+from zhibu.orgs.models import Organization, OrgKind
+from zhibu.orgs.queries import officer_users
 from zhibu.rectification import rules
 from zhibu.rectification.models import (
     Evidence,
@@ -102,7 +103,7 @@ def plain(value: str) -> str:
     return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _clean_text(value: str, field: str, label: str, max_length: int | None = None) -> str:
+def clean_text(value: str, field: str, label: str, max_length: int | None = None) -> str:
     value = plain(value)
     if not value:
         raise ValidationError({field: f"请填写{label}"})
@@ -151,7 +152,7 @@ def _new_measures(
             rows.append(
                 Measure(
                     problem=problem,
-                    text=_clean_text(m.text, "text", "整改措施", 2000),
+                    text=clean_text(m.text, "text", "整改措施", 2000),
                     responsible=_responsible_ok(problem.organization, m.responsible, "responsible"),
                     deadline=_deadline_ok(m.deadline, "deadline", today),
                     position=start + i,
@@ -224,7 +225,7 @@ def category_save(
 ) -> ProblemCategory:
     """Add or change a 问题类别 (the editable list). Problems keep their category when it is
     renamed or retired."""
-    name = _clean_text(name, "name", "类别名称", 40)
+    name = clean_text(name, "name", "类别名称", 40)
     clash = ProblemCategory.objects.filter(name=name)
     if category is not None and category.pk:
         clash = clash.exclude(pk=category.pk)
@@ -304,7 +305,7 @@ def problem_create(
         source_id=source_id,
         source_note=source_note.strip()[:200],
         category=category,
-        description=_clean_text(description, "description", "问题表现", 4000),
+        description=clean_text(description, "description", "问题表现", 4000),
         target=plain(target)[:300],
         cause_thinking=plain(cause_thinking),
         cause_ability=plain(cause_ability),
@@ -349,7 +350,7 @@ def problem_update(*, actor: User | None, problem: Problem, **fields: Any) -> Pr
         raise TypeError(f"problem_update() got unexpected fields: {sorted(unknown)}")
     before = _values(problem)
     if "description" in fields:
-        fields["description"] = _clean_text(fields["description"], "description", "问题表现", 4000)
+        fields["description"] = clean_text(fields["description"], "description", "问题表现", 4000)
     if "source" in fields and fields["source"] not in Source.values:
         raise ValidationError({"source": "请选择问题来源"})
     category = fields.get("category")
@@ -428,7 +429,7 @@ def problem_reopen(
     problem = _locked(problem)
     if not problem.is_closed:
         raise ValidationError("只有已销号的问题才能重新打开")
-    reason = _clean_text(reason, "reason", "重新整改的原因", 2000)
+    reason = clean_text(reason, "reason", "重新整改的原因", 2000)
     start = problem.measures.count()
     [row] = _new_measures(problem, [measure], today, start=start)
     row.save()
@@ -508,7 +509,7 @@ def measure_update(
     if problem.is_closed or row.status != MeasureStatus.OPEN:
         raise ValidationError("已完成的措施不能修改")
     before = _measure_values(row)
-    row.text = _clean_text(text, "text", "整改措施", 2000)
+    row.text = clean_text(text, "text", "整改措施", 2000)
     row.responsible = _responsible_ok(problem.organization, responsible, "responsible")
     if deadline != row.deadline:
         row.deadline = _deadline_ok(deadline, "deadline", today)
@@ -555,7 +556,7 @@ def measure_complete(
         raise ValidationError("问题已销号")
     if row.status != MeasureStatus.OPEN:
         raise ValidationError("这项措施已经登记完成")
-    evidence = _clean_text(evidence, "evidence", "完成情况（做了什么、效果如何）", 4000)
+    evidence = clean_text(evidence, "evidence", "完成情况（做了什么、效果如何）", 4000)
     if done_on > today:
         raise ValidationError({"done_on": "完成日期不能晚于今天"})
     if done_on.year < problem.year:
@@ -592,7 +593,7 @@ def measure_return(*, actor: User | None, measure: Measure, reason: str) -> Meas
         raise ValidationError("问题已销号；如需继续整改，请重新打开")
     if row.status == MeasureStatus.OPEN:
         raise ValidationError("这项措施还没有登记完成")
-    reason = _clean_text(reason, "reason", "退回的原因", 1000)
+    reason = clean_text(reason, "reason", "退回的原因", 1000)
     row.status = MeasureStatus.OPEN
     row.done_on = None
     row.evidence = f"{row.evidence}\n【退回】{reason}".strip()
@@ -634,7 +635,7 @@ def recheck_record(
         raise ValidationError("这次回头看已经登记")
     if result not in RecheckResult.values:
         raise ValidationError({"result": "请选择检查结果"})
-    note = _clean_text(note, "note", "检查情况", 2000)
+    note = clean_text(note, "note", "检查情况", 2000)
     if result == RecheckResult.RECURRED and measure is None:
         raise ValidationError({"measure_text": "问题反弹时，请写明新的整改措施"})
     row.done_on, row.result, row.note, row.checked_by = today, result, note, actor
@@ -674,8 +675,8 @@ def interview_record(
     row = Interview.objects.create(
         problem=problem,
         held_on=held_on,
-        interviewee=_clean_text(interviewee, "interviewee", "约谈对象", 100),
-        summary=_clean_text(summary, "summary", "约谈情况", 4000),
+        interviewee=clean_text(interviewee, "interviewee", "约谈对象", 100),
+        summary=clean_text(summary, "summary", "约谈情况", 4000),
         recorded_by=actor,
     )
     ProblemEvent.objects.create(problem=problem, kind=ProblemEvent.Kind.INTERVIEW, on=held_on,
@@ -707,7 +708,7 @@ def publication_create(
     today: dt.date | None = None,
 ) -> Publication:
     today = today or timezone.localdate()
-    title = _clean_text(title, "title", "公示标题", 200)
+    title = clean_text(title, "title", "公示标题", 200)
     if not isinstance(starts_on, dt.date):
         raise ValidationError({"starts_on": "请填写公示开始日期"})
     if not isinstance(ends_on, dt.date):
@@ -822,18 +823,6 @@ def escalation_users(org: Organization) -> list[User]:
             break
         parent = parent.parent
     return list(users.values())
-
-
-def officer_users(org: Organization, *, secretaries_only: bool = False) -> list[User]:
-    roles = ["secretary", "deputy_secretary"] if secretaries_only else list(COMMITTEE_ROLES)
-    return list(
-        User.objects.filter(
-            is_active=True,
-            member__positions__organization=org,
-            member__positions__role__in=roles,
-            member__positions__ended_on__isnull=True,
-        ).distinct()
-    )
 
 
 def _notify_closers(problem: Problem) -> None:
