@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -261,7 +262,8 @@ def self_reviews(request: Request, pk: int) -> HttpResponse:
     request.current_org = lm.branch
     committee, members = queries.committee_and_members(lm)
     by_member = {
-        r.member_id: r for r in SelfReview.objects.filter(life_meeting=lm).select_related("member")
+        r.member_id: r
+        for r in SelfReview.objects.filter(life_meeting=lm).annotate(n_items=Count("items"))
     }
     rows = [(m, by_member.get(m.pk)) for m in (*committee, *members)]
     return render(request, "lifemeetings/self_reviews.html", {"lm": lm, "rows": rows})

@@ -205,6 +205,10 @@ def _recurred_in(earlier: Problem, problem: Problem, actor: User | None, today: 
     ):
         ProblemEvent.objects.create(problem=earlier, kind=ProblemEvent.Kind.RECHECKED, on=today,
                                     note=f"{RecheckResult.RECURRED.label}：{note}", by=actor)  # fmt: skip
+        audit.record(
+            actor, "recheck.record", earlier, organization=earlier.organization,
+            changes={"result": [None, RecheckResult.RECURRED.label], "note": [None, note]},
+        )  # fmt: skip
 
 
 def source_of(obj: Model | None) -> tuple[str, int | None]:

@@ -313,3 +313,24 @@ def test_it_counts_opinions_from_the_linked_poll(cast: Cast) -> None:
     lm.refresh_from_db()
     item = {i.key: i for i in queries.preparation(lm).items}["opinions"]
     assert (item.state, item.detail) == ("done", "收到意见1份")
+
+
+def test_it_keeps_the_self_review_list_flat(cast: Cast, client_as: Any) -> None:
+    lm = cycle(cast, approved=True)
+    client = client_as("secretary")
+    url = reverse("lifemeetings:self_reviews", args=[lm.pk])
+
+    def count() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response.content.decode()
+
+    few, _ = count()
+    for i in range(6):
+        m = member_create(actor=None, branch=cast.branch, values=member_values(name=f"撰写人{i}"))
+        services.self_review_save(actor=None, life_meeting=lm, member=m,
+                                  items=[_item(), _item("第二个问题：迟到3次")])  # fmt: skip
+    many, page = count()
+    assert "撰写人5" in page and "草稿" in page
+    assert (few, many) == (12, 12)

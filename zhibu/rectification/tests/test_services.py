@@ -403,6 +403,8 @@ def test_it_answers_the_old_recheck_when_the_problem_comes_back_next_year(cast: 
     assert again.recurs == old
     recheck = old.rechecks.get()
     assert recheck.result == "recurred" and f"问题#{again.pk}" in recheck.note
+    event = AuditEvent.objects.filter(verb="recheck.record", object_id=str(old.pk)).get()
+    assert event.changes["result"] == [None, "问题反弹"]
 
 
 def test_it_lets_a_person_correct_the_repeat_link(cast: Cast) -> None:
