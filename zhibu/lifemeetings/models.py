@@ -106,6 +106,18 @@ class LifeMeeting(models.Model):
     study_meetings = models.ManyToManyField(
         "meetings.Meeting", verbose_name="集中学习", blank=True, related_name="+"
     )
+    publication = models.ForeignKey(
+        "rectification.Publication",
+        verbose_name="问题清单公示",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    report_submitted_at = models.DateTimeField("情况报告报送时间", null=True, blank=True)
+    report_submitted_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -237,6 +249,14 @@ class SelfReviewItem(models.Model):
     measure = models.TextField("整改措施")
     deadline = models.DateField("整改时限")
     position = models.PositiveSmallIntegerField(default=0)
+    ledger_problem = models.ForeignKey(
+        "rectification.Problem",
+        verbose_name="列入整改台账",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "查摆的问题"
@@ -245,3 +265,95 @@ class SelfReviewItem(models.Model):
 
     def __str__(self) -> str:
         return self.problem[:40]
+
+
+class Speaker(models.Model):
+    """One member's turn in 批评与自我批评: whether they spoke, and what they undertook
+    (本人表态). What they said about themselves and what others said to them are
+    ``Criticism`` rows."""
+
+    life_meeting = models.ForeignKey(
+        LifeMeeting, verbose_name="组织生活会", on_delete=models.CASCADE, related_name="speakers"
+    )
+    member = models.ForeignKey(
+        "members.Member", verbose_name="党员", on_delete=models.PROTECT, related_name="+"
+    )
+    spoke = models.BooleanField("是否发言", null=True, blank=True)
+    pledge = models.TextField("本人表态", blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "发言人"
+        verbose_name_plural = "发言人"
+        ordering = ["life_meeting", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["life_meeting", "member"], name="speaker_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}（{'已发言' if self.spoke else '未发言'}）"
+
+
+class Criticism(models.Model):
+    """批评与自我批评: a self-criticism (``is_self``) or a criticism one member made of
+    another in the meeting, as the recorder wrote it down."""
+
+    life_meeting = models.ForeignKey(
+        LifeMeeting, verbose_name="组织生活会", on_delete=models.CASCADE, related_name="criticisms"
+    )
+    target = models.ForeignKey(
+        "members.Member", verbose_name="被批评人", on_delete=models.PROTECT, related_name="+"
+    )
+    critic = models.ForeignKey(
+        "members.Member", verbose_name="批评人", on_delete=models.PROTECT, related_name="+"
+    )
+    is_self = models.BooleanField("自我批评", default=False)
+    content = models.TextField("内容")
+    position = models.PositiveSmallIntegerField(default=0)
+    ledger_problem = models.ForeignKey(
+        "rectification.Problem",
+        verbose_name="列入整改台账",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "批评与自我批评"
+        verbose_name_plural = "批评与自我批评"
+        ordering = ["life_meeting", "target", "-is_self", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_self=True, critic=models.F("target"))
+                | Q(is_self=False) & ~Q(critic=models.F("target")),
+                name="criticism_self_is_own",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.content[:40]
+
+
+class OpinionUse(models.Model):
+    """An opinion poll's free-text answer turned into a rectification problem. Only the
+    answer's digest is kept (the text is in the problem), so the page can say which answers
+    are taken up; nothing here points to a ballot."""
+
+    life_meeting = models.ForeignKey(
+        LifeMeeting, verbose_name="组织生活会", on_delete=models.CASCADE, related_name="opinion_uses"
+    )
+    digest = models.CharField(max_length=64)
+    problem = models.ForeignKey(
+        "rectification.Problem", verbose_name="问题", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "意见转为问题"
+        verbose_name_plural = "意见转为问题"
+        constraints = [
+            models.UniqueConstraint(fields=["life_meeting", "digest"], name="opinion_used_once"),
+        ]
