@@ -344,7 +344,10 @@ class OpinionUse(models.Model):
     are taken up; nothing here points to a ballot."""
 
     life_meeting = models.ForeignKey(
-        LifeMeeting, verbose_name="组织生活会", on_delete=models.CASCADE, related_name="opinion_uses"
+        LifeMeeting,
+        verbose_name="组织生活会",
+        on_delete=models.CASCADE,
+        related_name="opinion_uses",
     )
     digest = models.CharField(max_length=64)
     problem = models.ForeignKey(
@@ -357,3 +360,6 @@ class OpinionUse(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["life_meeting", "digest"], name="opinion_used_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"意见转为问题 #{self.problem_id}"

@@ -4,6 +4,7 @@ audited. Who may call which is decided by ``lifemeetings.access`` in the views."
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,21 +19,24 @@ from zhibu.ballots.models import Poll, PollKind
 from zhibu.core import audit
 from zhibu.core.dates import zh_date
 from zhibu.lifemeetings.models import (
+    Criticism,
     LifeMeeting,
     LifeMeetingKind,
+    OpinionUse,
     PlanState,
     ReviewState,
     SelfReview,
     SelfReviewItem,
+    Speaker,
     Stage,
     Talk,
 )
-from zhibu.meetings.models import Meeting, MeetingStatus
+from zhibu.meetings.models import Meeting, MeetingKind, MeetingStatus
 from zhibu.members.models import Member
 from zhibu.notices.services import notify
 from zhibu.orgs.models import Organization, OrgKind
 from zhibu.orgs.queries import officer_users
-from zhibu.rectification.models import ProblemCategory
+from zhibu.rectification.models import Problem, ProblemCategory
 from zhibu.rectification.services import clean_text, plain
 
 
@@ -441,3 +445,365 @@ def self_review_decide(
         url=reverse("lifemeetings:my_review", args=[lm.pk]),
     )
     return row
+
+
+# --- the meeting ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def lifemeeting_convene(
+    *,
+    actor: User | None,
+    life_meeting: LifeMeeting,
+    starts_at: dt.datetime | None,
+    ends_at: dt.datetime | None,
+    place: str = "",
+    host: Member | None = None,
+    recorder: Member | None = None,
+) -> LifeMeeting:
+    """Schedule the meeting itself (a ``Meeting`` of kind 组织生活会, with the plan's agenda):
+    its attendance, sign-in and minutes are the meetings app's. It may be scheduled with the
+    preparation unfinished; the dashboard says plainly what is missing, and the audit event
+    keeps what was missing on the day."""
+    from zhibu.lifemeetings.queries import preparation
+    from zhibu.meetings.services import meeting_plan, observer_add
+
+    lm = _locked(life_meeting)
+    if lm.plan_state != PlanState.APPROVED:
+        raise ValidationError("方案经上级审核同意后，才能安排召开会议")
+    if lm.meeting_id is not None or lm.stage != Stage.PREPARATION:
+        raise ValidationError("会议已经安排")
+    if not isinstance(starts_at, dt.datetime) or not isinstance(ends_at, dt.datetime):
+        raise ValidationError({"starts_at": "请填写会议的开始和结束时间"})
+    title = f"{lm.year}年度组织生活会" if lm.kind == LifeMeetingKind.ANNUAL else lm.topic
+    meeting = meeting_plan(
+        actor=actor, branch=lm.branch, kind=MeetingKind.LIFE_MEETING, title=f"{title}：{lm.theme}"[:200],
+        starts_at=starts_at, ends_at=ends_at, place=place, host=host, recorder=recorder,
+        agenda=[(item, False) for item in lm.agenda],
+    )  # fmt: skip
+    if lm.contact_leader is not None:
+        observer_add(actor=actor, meeting=meeting, member=lm.contact_leader,
+                     guest_title="上级联系指导人")  # fmt: skip
+    missing = [i.label for i in preparation(lm).items if i.state != "done"]
+    lm.meeting = meeting
+    lm.stage = Stage.MEETING
+    lm.save(update_fields=["meeting", "stage"])
+    audit.record(
+        actor, "lifemeeting.convene", lm, organization=lm.branch,
+        changes={"stage": [Stage.PREPARATION.label, Stage.MEETING.label],
+                 "meeting": [None, meeting.title], "not_ready": [None, missing or None]},
+    )  # fmt: skip
+    return lm
+
+
+def _party_member_of(lm: LifeMeeting, who: Member, field: str) -> None:
+    if who.branch_id != lm.branch_id or not who.is_party_member:
+        raise ValidationError({field: f"{who.name}不是本支部的党员"})
+
+
+@dataclass(frozen=True)
+class CriticismInput:
+    critic: Member | None
+    content: str
+
+
+@transaction.atomic
+def speech_record(
+    *,
+    actor: User | None,
+    life_meeting: LifeMeeting,
+    member: Member,
+    spoke: bool | None,
+    self_criticism: str = "",
+    pledge: str = "",
+    criticisms: Sequence[CriticismInput] = (),
+) -> Speaker:
+    """批评与自我批评 as the recorder took it down for one member: whether they spoke, their
+    self-criticism, the criticisms others made of them (批评人: 意见), and what they undertook
+    (本人表态). Recording again replaces what was recorded for that member."""
+    lm = _locked(life_meeting)
+    if lm.stage != Stage.MEETING or lm.meeting is None:
+        raise ValidationError("会议安排后、会后整改开始前，记录批评与自我批评")
+    if lm.meeting.starts_at > timezone.now():
+        raise ValidationError("会议还没有开始")
+    _party_member_of(lm, member, "member")
+    if spoke is None:
+        raise ValidationError({"spoke": "请选择是否发言"})
+    own = plain(self_criticism)
+    if spoke and not own:
+        raise ValidationError({"self_criticism": "请记录自我批评的要点"})
+    if not spoke and own:
+        raise ValidationError({"self_criticism": "没有发言的党员不记录自我批评"})
+    rows: list[Criticism] = []
+    if own:
+        rows.append(Criticism(life_meeting=lm, target=member, critic=member, is_self=True,
+                              content=own[:4000], position=0))  # fmt: skip
+    for i, c in enumerate(criticisms, start=1):
+        content = plain(c.content)
+        if c.critic is None and not content:
+            continue
+        if c.critic is None or not content:
+            raise ValidationError({"criticisms": f"第{i}条批评意见：请选择批评人并写明意见"})
+        _party_member_of(lm, c.critic, "criticisms")
+        if c.critic.pk == member.pk:
+            raise ValidationError({"criticisms": f"第{i}条：本人的意见请记在“自我批评”里"})
+        rows.append(Criticism(life_meeting=lm, target=member, critic=c.critic, is_self=False,
+                              content=content[:4000], position=i))  # fmt: skip
+    existing = Criticism.objects.filter(life_meeting=lm, target=member)
+    before_n = existing.count()
+    existing.delete()
+    Criticism.objects.bulk_create(rows)
+    speaker, created = Speaker.objects.update_or_create(
+        life_meeting=lm, member=member,
+        defaults={"spoke": spoke, "pledge": plain(pledge)[:4000], "recorded_by": actor,
+                  "recorded_at": timezone.now()},
+    )  # fmt: skip
+    audit.record(
+        actor, "speech.record", lm, organization=lm.branch,
+        label=f"{lm}（{member.name}的发言）",
+        changes={"member": [None, member.name], "spoke": [None, "是" if spoke else "否"],
+                 "criticisms": [None if created else before_n, len(rows)]},
+    )  # fmt: skip
+    return speaker
+
+
+@transaction.atomic
+def lifemeeting_conclude(*, actor: User | None, life_meeting: LifeMeeting) -> LifeMeeting:
+    """The meeting was held (its minutes confirmed): the follow-up begins — problems into the
+    ledger, feedback to each member, the 公示 and the report."""
+    lm = _locked(life_meeting)
+    if lm.stage != Stage.MEETING or lm.meeting is None:
+        raise ValidationError("会议还没有安排")
+    if lm.meeting.status != MeetingStatus.HELD:
+        raise ValidationError("请先在会议页面确认会议记录（会议召开后），再进入会后整改")
+    lm.stage = Stage.FOLLOW_UP
+    lm.save(update_fields=["stage"])
+    audit.record(actor, "lifemeeting.conclude", lm, organization=lm.branch,
+                 changes={"stage": [Stage.MEETING.label, Stage.FOLLOW_UP.label]})  # fmt: skip
+    return lm
+
+
+# --- follow-up -----------------------------------------------------------------------------------
+
+ITEM = "item"
+CRITICISM = "criticism"
+
+
+@dataclass(frozen=True)
+class ConfirmInput:
+    """One line of a member's 整改清单 as the secretary confirms it: from a self-review item
+    or a criticism received (``source`` and ``pk``), with the wording, category, measure and
+    deadline as confirmed."""
+
+    source: str
+    pk: int
+    category: ProblemCategory | None
+    description: str
+    measure: str
+    deadline: dt.date | None
+
+
+def _follow_up(lm: LifeMeeting) -> None:
+    if lm.stage != Stage.FOLLOW_UP:
+        raise ValidationError("会议召开后（会后整改环节）才能办理")
+
+
+@transaction.atomic
+def problems_confirm(
+    *,
+    actor: User | None,
+    life_meeting: LifeMeeting,
+    member: Member,
+    entries: Sequence[ConfirmInput],
+    today: dt.date | None = None,
+) -> list[Problem]:
+    """The secretary confirms a member's 整改清单: each chosen problem from their 对照检查材料
+    and each criticism they received becomes a rectification problem (source 组织生活会,
+    owner the member) with its measure and deadline. An entry already in the ledger is not
+    entered twice."""
+    from zhibu.rectification.services import MeasureInput, problem_create
+
+    lm = _locked(life_meeting)
+    _follow_up(lm)
+    _party_member_of(lm, member, "member")
+    if not entries:
+        raise ValidationError("请至少选择一个问题列入整改清单")
+    items = {i.pk: i for i in SelfReviewItem.objects.select_for_update().filter(
+        review__life_meeting=lm, review__member=member)}  # fmt: skip
+    crits = {c.pk: c for c in Criticism.objects.select_for_update().filter(
+        life_meeting=lm, target=member)}  # fmt: skip
+    created = []
+    for n, e in enumerate(entries, start=1):
+        row: SelfReviewItem | Criticism | None = (
+            items.get(e.pk) if e.source == ITEM else crits.get(e.pk) if e.source == CRITICISM
+            else None
+        )  # fmt: skip
+        if row is None:
+            raise ValidationError(f"第{n}项不是{member.name}在这次组织生活会上查摆或收到的问题")
+        if row.ledger_problem_id is not None:
+            raise ValidationError(f"第{n}项已列入整改台账")
+        if e.category is None:
+            raise ValidationError(f"第{n}项：请选择问题类别")
+        if isinstance(row, Criticism):
+            note = (f"{lm.year}年度组织生活会·自我批评" if row.is_self
+                    else f"{lm.year}年度组织生活会·{row.critic.name}的批评意见")  # fmt: skip
+        else:
+            note = f"{lm.year}年度组织生活会·对照检查"
+        try:
+            problem = problem_create(
+                actor=actor, organization=lm.branch, owner_kind="member", owner_member=member,
+                source="life_meeting", category=e.category, description=e.description,
+                year=lm.year, measures=[MeasureInput(e.measure, member, e.deadline)],
+                source_note=note, source_object=lm.meeting or lm, today=today,
+            )  # fmt: skip
+        except ValidationError as exc:
+            raise ValidationError(f"第{n}项：" + "；".join(exc.messages)) from exc
+        row.ledger_problem = problem
+        row.save(update_fields=["ledger_problem"])
+        created.append(problem)
+    audit.record(actor, "lifemeeting.problems_confirm", lm, organization=lm.branch,
+                 label=f"{lm}（{member.name}的整改清单）",
+                 changes={"member": [None, member.name], "problems": [None, len(created)]})  # fmt: skip
+    notify(
+        users=User.objects.filter(member=member),
+        key=f"lifemeeting:{lm.pk}:confirmed:{member.pk}:{timezone.now():%Y%m%d%H%M%S}",
+        title=f"您的整改清单已确认（{len(created)}个问题）",
+        body=lm.theme,
+        url=reverse("rectification:mine"),
+    )
+    return created
+
+
+def opinion_digest(poll_id: int, text: str) -> str:
+    return hashlib.sha256(f"{poll_id}\n{plain(text)}".encode()).hexdigest()
+
+
+def _opinion_texts(poll: Poll) -> set[str]:
+    from zhibu.ballots.models import Ballot
+    from zhibu.ballots.rules import TEXT
+
+    qids = [str(q["id"]) for q in poll.questions if q.get("type") == TEXT]
+    out = set()
+    for content in Ballot.objects.filter(poll=poll).values_list("content", flat=True):
+        for qid in qids:
+            value = content.get(qid) if isinstance(content, dict) else None
+            if isinstance(value, str) and value.strip():
+                out.add(plain(value))
+    return out
+
+
+@transaction.atomic
+def opinion_take_up(
+    *,
+    actor: User | None,
+    life_meeting: LifeMeeting,
+    text: str,
+    owner_kind: str,
+    owner_member: Member | None,
+    category: ProblemCategory | None,
+    measure: str,
+    responsible: Member | None,
+    deadline: dt.date | None,
+    today: dt.date | None = None,
+) -> Problem:
+    """One opinion from the closed poll becomes a rectification problem (source 征求意见),
+    owned by whom the secretary chooses. Only an answer the poll actually holds can be taken
+    up, and each only once."""
+    from zhibu.ballots.models import PollState
+    from zhibu.rectification.services import MeasureInput, problem_create
+
+    lm = _locked(life_meeting)
+    poll = lm.opinion_poll
+    if poll is None or poll.state not in (PollState.CLOSED, PollState.PUBLISHED):
+        raise ValidationError("征求意见结束后，才能把意见转为问题")
+    words = plain(text)
+    if words not in _opinion_texts(poll):
+        raise ValidationError("这条意见不在本次征求意见的答卷中")
+    digest = opinion_digest(poll.pk, words)
+    if OpinionUse.objects.filter(life_meeting=lm, digest=digest).exists():
+        raise ValidationError("这条意见已经转为问题")
+    if category is None:
+        raise ValidationError({"category": "请选择问题类别"})
+    problem = problem_create(
+        actor=actor, organization=lm.branch, owner_kind=owner_kind, owner_member=owner_member,
+        source="opinion", category=category, description=words, year=lm.year,
+        measures=[MeasureInput(measure, responsible, deadline)], source_note=poll.title[:200],
+        source_object=poll, today=today,
+    )  # fmt: skip
+    OpinionUse.objects.create(life_meeting=lm, digest=digest, problem=problem)
+    audit.record(actor, "lifemeeting.opinion_take_up", lm, organization=lm.branch,
+                 changes={"problem": [None, words[:60]]})  # fmt: skip
+    return problem
+
+
+def cycle_problems(lm: LifeMeeting) -> Any:
+    """The rectification problems this cycle put in the ledger: from the 对照检查材料, the
+    criticisms and the opinions taken up."""
+    from django.db.models import Q
+
+    from zhibu.rectification.models import Problem
+
+    return Problem.objects.filter(
+        Q(pk__in=SelfReviewItem.objects.filter(review__life_meeting=lm).values("ledger_problem"))
+        | Q(pk__in=Criticism.objects.filter(life_meeting=lm).values("ledger_problem"))
+        | Q(pk__in=OpinionUse.objects.filter(life_meeting=lm).values("problem"))
+    )
+
+
+@transaction.atomic
+def lifemeeting_publish(
+    *,
+    actor: User | None,
+    life_meeting: LifeMeeting,
+    starts_on: dt.date | None,
+    ends_on: dt.date | None,
+    contact: str = "",
+    show_measures: bool = True,
+    show_progress: bool = True,
+    today: dt.date | None = None,
+) -> LifeMeeting:
+    """公示 the problem list (and its progress) the meeting produced to the branch's members."""
+    from zhibu.rectification.services import publication_create
+
+    lm = _locked(life_meeting)
+    _follow_up(lm)
+    problems = list(cycle_problems(lm))
+    if not problems:
+        raise ValidationError("还没有列入整改清单的问题：请先确认各党员的整改清单")
+    publication = publication_create(
+        actor=actor, organization=lm.branch,
+        title=f"{lm.branch.name}{lm.year}年度组织生活会问题清单及整改情况公示",
+        starts_on=starts_on, ends_on=ends_on, problems=problems, show_measures=show_measures,
+        show_progress=show_progress, contact=contact, today=today,
+    )  # fmt: skip
+    lm.publication = publication
+    lm.save(update_fields=["publication"])
+    audit.record(actor, "lifemeeting.publish", lm, organization=lm.branch,
+                 changes={"publication": [None, publication.title]})  # fmt: skip
+    return lm
+
+
+@transaction.atomic
+def lifemeeting_report_submit(*, actor: User | None, life_meeting: LifeMeeting) -> LifeMeeting:
+    """报送情况报告: the report generated from the cycle's records goes to the committee above,
+    and the cycle is complete (its problems go on in the ledger)."""
+    lm = _locked(life_meeting)
+    _follow_up(lm)
+    if not cycle_problems(lm).exists():
+        raise ValidationError("还没有列入整改清单的问题：请先确认各党员的整改清单")
+    if lm.branch.parent is None:
+        raise ValidationError("没有上级党组织，无法报送")
+    lm.stage = Stage.CLOSED
+    lm.report_submitted_at = timezone.now()
+    lm.report_submitted_by = actor
+    lm.save(update_fields=["stage", "report_submitted_at", "report_submitted_by"])
+    audit.record(actor, "lifemeeting.report", lm, organization=lm.branch,
+                 changes={"stage": [Stage.FOLLOW_UP.label, Stage.CLOSED.label]})  # fmt: skip
+    notify(
+        users=_reviewers(lm.branch),
+        key=f"lifemeeting:{lm.pk}:report",
+        title=f"组织生活会情况报告：{lm.branch.name}",
+        body=lm.theme,
+        url=reverse("lifemeetings:detail", args=[lm.pk]),
+    )
+    return lm

@@ -47,3 +47,45 @@ def self_review(cast: Cast) -> SelfReview:
         cause_thinking="对学习重要性认识不足",
     )  # fmt: skip
     return services.self_review_submit(actor=cast.member, review=review)
+
+
+def held(cast: Cast) -> LifeMeeting:
+    """An approved cycle whose meeting was held two hours ago (minutes confirmed), with 梅党员's
+    accepted 对照检查材料 and the criticisms recorded: in the follow-up stage. The same one
+    when asked again."""
+    from zhibu.meetings import services as meetings
+
+    existing = LifeMeeting.objects.filter(
+        branch=cast.branch, kind="special", stage__in=["follow_up", "closed"]
+    ).first()
+    if existing is not None:
+        return existing
+    review = self_review(cast)
+    services.self_review_decide(actor=cast.secretary, review=review, accept=True)
+    lm = review.life_meeting
+    now = timezone.now()
+    services.lifemeeting_convene(
+        actor=cast.secretary, life_meeting=lm, starts_at=now - dt.timedelta(hours=2),
+        ends_at=now - dt.timedelta(hours=1), place="党员活动室",
+    )  # fmt: skip
+    lm.refresh_from_db()
+    member, secretary = cast.member.member, cast.secretary.member
+    assert member is not None and secretary is not None
+    services.speech_record(
+        actor=cast.secretary, life_meeting=lm, member=member, spoke=True,
+        self_criticism="集中学习缺席两次，学习笔记不全", pledge="按期补学，接受监督",
+        criticisms=[services.CriticismInput(secretary, "联系群众不够主动，走访少")],
+    )  # fmt: skip
+    services.speech_record(
+        actor=cast.secretary, life_meeting=lm, member=secretary, spoke=True,
+        self_criticism="对支部工作抓得不够细",
+    )  # fmt: skip
+    assert lm.meeting is not None
+    meetings.minutes_save(
+        actor=cast.secretary, meeting=lm.meeting,
+        content={"items": [{"title": "批评和自我批评", "content": "逐一发言"}]},
+    )  # fmt: skip
+    meetings.minutes_confirm(actor=cast.secretary, meeting=lm.meeting)
+    services.lifemeeting_conclude(actor=cast.secretary, life_meeting=lm)
+    lm.refresh_from_db()
+    return lm
