@@ -1,13 +1,11 @@
-"""The 组织生活会 cycle and 民主评议 as pure functions (RULES.md §7, §8): who must talk with
-whom, what the preparation checklist says, the order of speakers, and the checks on proposed
-grades. Plain values in, plain values out; no ORM.
+"""The 组织生活会 cycle as pure functions (RULES.md §8): who must talk with whom, what the
+preparation checklist says, and the order of speakers. Plain values in, plain values out; no ORM.
+(The 民主评议 rules live in ``zhibu.evaluations.rules``.)
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -165,108 +163,3 @@ def speaking_order(people: Iterable[tuple[int, str | None, str]]) -> list[int]:
         return ROLE_RANK.get(role, OTHER_COMMITTEE_RANK)
 
     return [pid for pid, _, _ in sorted(people, key=lambda p: (rank(p[1]), p[2], p[0]))]
-
-
-# --- 民主评议 (RULES.md §7) ----------------------------------------------------------------------
-
-EXCELLENT = "excellent"
-QUALIFIED = "qualified"
-BASICALLY_QUALIFIED = "basically_qualified"
-UNQUALIFIED = "unqualified"
-GRADES = (EXCELLENT, QUALIFIED, BASICALLY_QUALIFIED, UNQUALIFIED)
-GRADE_LABELS = {
-    EXCELLENT: "优秀",
-    QUALIFIED: "合格",
-    BASICALLY_QUALIFIED: "基本合格",
-    UNQUALIFIED: "不合格",
-}
-
-
-def excellent_allowed(full_members: int) -> int:
-    """优秀 ≤ 1/3 of 正式党员: the most 优秀 grades a branch of this size may give."""
-    return max(full_members, 0) // 3
-
-
-@dataclass
-class GradeCheck:
-    errors: list[str] = field(default_factory=list)  # block confirmation
-    warnings: list[str] = field(default_factory=list)  # shown, confirmation allowed
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def plurality(tally: Mapping[str, int]) -> set[str]:
-    """The grades with the most votes (several when tied; none without votes)."""
-    counts = {g: n for g, n in tally.items() if g in GRADES and n > 0}
-    if not counts:
-        return set()
-    top = max(counts.values())
-    return {g for g, n in counts.items() if n == top}
-
-
-def check_grades(
-    proposed: Mapping[int, str],
-    *,
-    full: Iterable[int],
-    probationary: Iterable[int] = (),
-    tallies: Mapping[int, Mapping[str, int]] | None = None,
-    names: Mapping[int, str] | None = None,
-) -> GradeCheck:
-    """The committee's proposed grades against RULES.md §7 and the members' votes.
-
-    Errors (confirmation blocked): a grade that is not one of the four; a 预备党员 graded
-    (they take part but are not graded); a 正式党员 left without a grade; more 优秀 than
-    a third of the 正式党员. Warnings: a grade other than the one most voted for.
-    """
-    full_ids, probationary_ids = set(full), set(probationary)
-    names = names or {}
-    out = GradeCheck()
-
-    def who(pid: int) -> str:
-        return names.get(pid, f"#{pid}")
-
-    for pid, grade in proposed.items():
-        if grade not in GRADES:
-            out.errors.append(f"{who(pid)}的评定等次无效")
-        if pid in probationary_ids:
-            out.errors.append(f"{who(pid)}是预备党员，参加评议但不评定等次")
-        elif pid not in full_ids:
-            out.errors.append(f"{who(pid)}不是本支部的正式党员")
-    for pid in sorted(full_ids - set(proposed)):
-        out.errors.append(f"{who(pid)}还没有评定等次")
-    cap = excellent_allowed(len(full_ids))
-    excellent = sum(1 for pid, g in proposed.items() if g == EXCELLENT and pid in full_ids)
-    if excellent > cap:
-        out.errors.append(
-            f"优秀{excellent}人，超过正式党员（{len(full_ids)}人）的三分之一：最多{cap}人"
-        )
-    for pid, grade in proposed.items():
-        top = plurality((tallies or {}).get(pid, {}))
-        if top and grade in GRADES and grade not in top:
-            voted = "、".join(GRADE_LABELS[g] for g in GRADES if g in top)
-            out.warnings.append(
-                f"{who(pid)}拟评为{GRADE_LABELS[grade]}，但党员评议中得票最多的是{voted}"
-            )
-    return out
-
-
-def grade_counts(grades: Iterable[str]) -> dict[str, int]:
-    counts = Counter(g for g in grades if g in GRADES)
-    return {g: counts.get(g, 0) for g in GRADES}
-
-
-# --- 限期改正 (RULES.md §7) ----------------------------------------------------------------------
-
-CORRECTION_MONTHS_DEFAULT = 6
-CORRECTION_MONTHS_MAX = 12
-
-
-def correction_deadline(start: dt.date, months: int = CORRECTION_MONTHS_DEFAULT) -> dt.date:
-    """不合格 → 限期改正: normally 6 months, at most a year."""
-    from zhibu.core.dates import add_months
-
-    if not 1 <= months <= CORRECTION_MONTHS_MAX:
-        raise ValueError(f"限期改正的期限应为1到{CORRECTION_MONTHS_MAX}个月")
-    return add_months(start, months)

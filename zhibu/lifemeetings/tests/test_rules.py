@@ -1,8 +1,7 @@
-"""The 组织生活会 and 民主评议 rules as pure functions."""
+"""The 组织生活会 rules as pure functions."""
 
 from __future__ import annotations
 
-import datetime as dt
 from itertools import combinations
 
 import pytest
@@ -116,78 +115,3 @@ def test_it_puts_the_secretary_and_the_committee_first() -> None:
         (4, None, "a"), (2, "deputy_secretary", "x"), (6, "committee_member", "c"),
     ]  # fmt: skip
     assert rules.speaking_order(people) == [1, 2, 3, 6, 4, 5]
-
-
-# --- 民主评议 -------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("full", "cap"), [(0, 0), (1, 0), (2, 0), (3, 1), (8, 2), (9, 3), (10, 3), (12, 4)]
-)
-def test_it_allows_a_third_excellent(full: int, cap: int) -> None:
-    assert rules.excellent_allowed(full) == cap
-
-
-@given(st.integers(0, 500))
-def test_it_never_allows_more_than_a_third(full: int) -> None:
-    cap = rules.excellent_allowed(full)
-    assert cap * 3 <= full < (cap + 1) * 3
-
-
-def _grades(n: int, excellent: int) -> dict[int, str]:
-    return {i: (rules.EXCELLENT if i < excellent else rules.QUALIFIED) for i in range(n)}
-
-
-@pytest.mark.parametrize(
-    ("full", "excellent", "ok"),
-    [(9, 3, True), (9, 4, False), (10, 3, True), (10, 4, False), (2, 1, False)],
-)
-def test_it_blocks_confirmation_over_a_third_at_the_boundary(
-    full: int, excellent: int, ok: bool
-) -> None:
-    check = rules.check_grades(_grades(full, excellent), full=range(full))
-    assert check.ok is ok
-    if not ok:
-        assert any("超过正式党员" in e for e in check.errors)
-
-
-def test_it_does_not_grade_probationary_members() -> None:
-    check = rules.check_grades({1: "qualified", 9: "excellent"}, full=[1], probationary=[9],
-                               names={9: "程预备"})  # fmt: skip
-    assert check.errors == ["程预备是预备党员，参加评议但不评定等次"]
-
-
-def test_it_asks_for_every_full_member_s_grade() -> None:
-    check = rules.check_grades({1: "qualified"}, full=[1, 2], names={2: "王二"})
-    assert check.errors == ["王二还没有评定等次"]
-
-
-def test_it_warns_when_a_grade_contradicts_the_votes() -> None:
-    tallies = {1: {"excellent": 2, "qualified": 9}, 2: {"qualified": 4, "basically_qualified": 4}}
-    check = rules.check_grades({1: "excellent", 2: "basically_qualified"}, full=[1, 2, 3, 4, 5, 6],
-                               tallies=tallies, names={1: "甲"})  # fmt: skip
-    assert check.warnings == ["甲拟评为优秀，但党员评议中得票最多的是合格"]
-    assert check.errors == [
-        "#3还没有评定等次", "#4还没有评定等次", "#5还没有评定等次", "#6还没有评定等次"
-    ]  # fmt: skip
-
-
-def test_it_counts_grades() -> None:
-    assert rules.grade_counts(["excellent", "qualified", "qualified", "bogus"]) == {
-        "excellent": 1, "qualified": 2, "basically_qualified": 0, "unqualified": 0,
-    }  # fmt: skip
-
-
-@pytest.mark.parametrize(
-    ("start", "months", "end"),
-    [(dt.date(2026, 1, 31), 6, dt.date(2026, 7, 31)), (dt.date(2026, 8, 31), 6, dt.date(2027, 2, 28)),
-     (dt.date(2026, 3, 1), 12, dt.date(2027, 3, 1))],
-)  # fmt: skip
-def test_it_sets_the_correction_deadline(start: dt.date, months: int, end: dt.date) -> None:
-    assert rules.correction_deadline(start, months) == end
-
-
-@pytest.mark.parametrize("months", [0, 13, -1])
-def test_it_refuses_a_correction_period_over_a_year(months: int) -> None:
-    with pytest.raises(ValueError, match="1到12个月"):
-        rules.correction_deadline(dt.date(2026, 1, 1), months)
