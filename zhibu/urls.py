@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("zhibu.textcheck.urls")),
     path("rectification/", include("zhibu.rectification.urls")),
     path("ballots/", include("zhibu.ballots.urls")),
+    path("evaluations/", include("zhibu.evaluations.urls")),
     path("admin/", admin.site.urls),
 ]

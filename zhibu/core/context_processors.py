@@ -65,6 +65,12 @@ def shell(request: HttpRequest) -> dict[str, Any]:
                      "active": path.startswith("/lifemeetings/")}
                 )  # fmt: skip
                 nav.append(
+                    {**_item(request, "民主评议",
+                             reverse("evaluations:list", args=[target.code]), "check"),
+                     "active": path.startswith("/evaluations/")
+                     and not path.startswith(reverse("evaluations:mine"))}
+                )  # fmt: skip
+                nav.append(
                     _item(
                         request,
                         "导入花名册",
@@ -72,10 +78,14 @@ def shell(request: HttpRequest) -> dict[str, Any]:
                         "upload",
                     )
                 )
+            else:
+                nav.append(_item(request, "优秀党员",
+                                 reverse("evaluations:excellent", args=[target.code]), "users"))  # fmt: skip
     if scope.member is not None:
         nav.append(_item(request, "组织生活", reverse("meetings:mine"), "book", exact=True))
         nav.append(_item(request, "我的整改", reverse("rectification:mine"), "check", exact=True))
         nav.append(_item(request, "我的投票", reverse("ballots:mine"), "file", exact=True))
+        nav.append(_item(request, "民主评议", reverse("evaluations:mine"), "check", exact=True))
     unread = unread_count(user)
     nav.append({**_item(request, "通知", reverse("notices:list"), "bell"), "count": unread})
     nav.append(_item(request, "我的", reverse("members:me"), "user"))

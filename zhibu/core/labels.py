@@ -66,6 +66,8 @@ VERBS = {
     "requirement.revise": "修订制度要求",
     "export.rectification_ledger": "导出整改台账",
     "export.rectification_ledger_docx": "导出整改台账（Word）",
+    "export.lifemeeting_feedback": "导出组织生活会书面反馈",
+    "export.lifemeeting_report": "导出组织生活会情况报告",
     "lifemeeting.plan": "制定组织生活会方案",
     "lifemeeting.update": "修改组织生活会方案",
     "lifemeeting.submit": "报送组织生活会方案",
@@ -107,6 +109,13 @@ VERBS = {
     "poll.vote": "参加投票",
     "poll.close": "结束投票",
     "poll.publish": "公布投票结果",
+    "evaluation.start": "开始民主评议党员",
+    "evaluation.self_assessment_save": "保存民主评议个人小结",
+    "evaluation.self_assessment_submit": "提交民主评议个人小结",
+    "evaluation.voting_open": "开始民主测评",
+    "evaluation.propose": "支委会提出评定意见",
+    "evaluation.confirm": "支部党员大会确定评定结果",
+    "evaluation.publish": "公示民主评议结果",
 }
 
 FIELDS = {
@@ -241,6 +250,16 @@ FIELDS = {
     "codes": "凭证张数",
     "ballots": "选票份数",
     "turnout": "参加投票人数",
+    "life_meeting": "组织生活会",
+    "full_members": "正式党员人数",
+    "probationary_members": "预备党员人数",
+    "self_assessment": "个人小结字数",
+    "submitted": "已提交",
+    "evaluation_poll": "民主测评",
+    "grades": "评定等次",
+    "warnings": "待核对事项",
+    "assembly": "支部党员大会",
+    "confirmed_on": "确定日期",
 }
 
 

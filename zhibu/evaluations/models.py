@@ -144,6 +144,11 @@ class Evaluation(models.Model):
         return STAGE_ORDER.index(self.stage) >= STAGE_ORDER.index(stage)
 
     @property
+    def summaries_closed(self) -> bool:
+        """Once the committee has proposed grades, the 个人小结 are what it judged."""
+        return self.reached(Stage.PROPOSED)
+
+    @property
     def is_confirmed(self) -> bool:
         return self.reached(Stage.CONFIRMED)
 
