@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -10,7 +11,8 @@ from django.utils import timezone
 from zhibu.ballots.models import Poll, PollKind
 from zhibu.core.forms import DateInput
 from zhibu.lifemeetings.models import LifeMeetingKind
-from zhibu.lifemeetings.services import MAX_ITEMS, ItemInput
+from zhibu.lifemeetings.services import MAX_ITEMS, ConfirmInput, CriticismInput, ItemInput
+from zhibu.meetings.forms import TimeInput
 from zhibu.meetings.models import Meeting, MeetingStatus
 from zhibu.members.models import Member
 from zhibu.orgs.models import Organization
@@ -220,3 +222,163 @@ class PollForm(forms.Form):
         self.fields["poll"].queryset = Poll.objects.filter(  # type: ignore[attr-defined]
             organization=branch, kind=PollKind.OPINION
         ).order_by("-created_at")
+
+
+# --- the meeting ---------------------------------------------------------------------------------
+
+
+class ConveneForm(forms.Form):
+    date = forms.DateField(label="召开日期", widget=DateInput())
+    start_time = forms.TimeField(label="开始时间", widget=TimeInput(), initial=dt.time(14, 30))
+    end_time = forms.TimeField(label="结束时间", widget=TimeInput(), initial=dt.time(17, 0))
+    place = forms.CharField(label="地点", max_length=200, required=False)
+    host = MemberChoiceField(
+        label="主持人", queryset=Member.objects.none(), required=False, empty_label="请选择"
+    )
+    recorder = MemberChoiceField(
+        label="记录人", queryset=Member.objects.none(), required=False, empty_label="请选择"
+    )
+
+    def __init__(self, *args: Any, branch: Organization, planned_on: dt.date, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        people = Member.objects.current().party_members().filter(branch=branch).order_by("name")
+        for name in ("host", "recorder"):
+            self.fields[name].queryset = people  # type: ignore[attr-defined]
+        self.fields["date"].initial = planned_on
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+        if day and start and end:
+            if end <= start:
+                self.add_error("end_time", "结束时间应晚于开始时间")
+            tz = timezone.get_current_timezone()
+            data["starts_at"] = dt.datetime.combine(day, start, tzinfo=tz)
+            data["ends_at"] = dt.datetime.combine(day, end, tzinfo=tz)
+        return data
+
+
+class SpeechForm(forms.Form):
+    spoke = forms.TypedChoiceField(
+        label="是否发言",
+        choices=[("yes", "已发言"), ("no", "未发言")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    self_criticism = forms.CharField(
+        label="自我批评要点", required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )  # fmt: skip
+    pledge = forms.CharField(
+        label="本人表态", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CriticismForm(forms.Form):
+    critic = MemberChoiceField(
+        label="批评人", queryset=Member.objects.none(), required=False, empty_label="请选择"
+    )
+    content = forms.CharField(
+        label="批评意见", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["critic"].queryset = people  # type: ignore[attr-defined]
+
+
+def criticism_formset(data: Any, *, people: Any, initial: list[dict[str, Any]] | None) -> Any:
+    cls = forms.formset_factory(CriticismForm, extra=2 if initial else 3, max_num=30,
+                                validate_max=True)  # fmt: skip
+    return cls(data, prefix="crit", initial=initial, form_kwargs={"people": people})
+
+
+def criticism_inputs(formset: Any) -> list[CriticismInput]:
+    return [
+        CriticismInput(f.cleaned_data.get("critic"), f.cleaned_data.get("content", ""))
+        for f in formset.forms
+        if f.cleaned_data and (f.cleaned_data.get("critic") or f.cleaned_data.get("content"))
+    ]
+
+
+# --- follow-up -----------------------------------------------------------------------------------
+
+
+class ConfirmForm(forms.Form):
+    take = forms.BooleanField(label="列入整改清单", required=False)
+    source = forms.CharField(widget=forms.HiddenInput)
+    ref = forms.IntegerField(widget=forms.HiddenInput)
+    category = forms.ModelChoiceField(
+        label="问题类别", queryset=ProblemCategory.objects.filter(active=True),
+        required=False, empty_label="请选择",
+    )  # fmt: skip
+    description = forms.CharField(
+        label="问题", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    measure = forms.CharField(
+        label="整改措施", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    deadline = forms.DateField(label="整改时限", required=False, widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("take"):
+            for name, label in (("category", "问题类别"), ("description", "问题"),
+                                ("measure", "整改措施"), ("deadline", "整改时限")):  # fmt: skip
+                if not data.get(name):
+                    self.add_error(name, f"列入整改清单的请填写{label}")
+        return data
+
+    def as_input(self) -> ConfirmInput:
+        d = self.cleaned_data
+        return ConfirmInput(d["source"], d["ref"], d.get("category"), d.get("description", ""),
+                            d.get("measure", ""), d.get("deadline"))  # fmt: skip
+
+
+def confirm_formset(data: Any, initial: list[dict[str, Any]]) -> Any:
+    cls = forms.formset_factory(ConfirmForm, extra=0, max_num=60)
+    return cls(data, prefix="c", initial=initial)
+
+
+class TakeUpForm(forms.Form):
+    text = forms.CharField(widget=forms.HiddenInput, max_length=4000)
+    owner_kind = forms.ChoiceField(
+        label="问题主体",
+        choices=[("committee", "支部委员会（班子）"), ("member", "党员个人"), ("branch", "党支部")],
+        initial="committee",
+    )
+    owner_member = MemberChoiceField(
+        label="党员（主体是个人时）", queryset=Member.objects.none(), required=False,
+        empty_label="—",
+    )  # fmt: skip
+    category = forms.ModelChoiceField(
+        label="问题类别", queryset=ProblemCategory.objects.filter(active=True), empty_label="请选择"
+    )
+    measure = forms.CharField(
+        label="整改措施", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    responsible = MemberChoiceField(
+        label="责任人", queryset=Member.objects.none(), empty_label="请选择"
+    )
+    deadline = forms.DateField(label="整改时限", widget=DateInput())
+
+    def __init__(self, *args: Any, branch: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = Member.objects.current().party_members().filter(branch=branch).order_by("name")
+        for name in ("owner_member", "responsible"):
+            self.fields[name].queryset = people  # type: ignore[attr-defined]
+
+
+class PublishForm(forms.Form):
+    starts_on = forms.DateField(label="公示开始", widget=DateInput())
+    ends_on = forms.DateField(label="公示结束", widget=DateInput())
+    show_measures = forms.BooleanField(label="公示整改措施", required=False, initial=True)
+    show_progress = forms.BooleanField(label="公示整改进展", required=False, initial=True)
+    contact = forms.CharField(label="联系人及电话", required=False, max_length=100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["starts_on"].initial = today
+        self.fields["ends_on"].initial = today + dt.timedelta(days=6)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from zhibu.accounts.models import User
 from zhibu.ballots.models import Poll, PollKind
@@ -678,13 +679,21 @@ def opinion_digest(poll_id: int, text: str) -> str:
     return hashlib.sha256(f"{poll_id}\n{plain(text)}".encode()).hexdigest()
 
 
-def _opinion_texts(poll: Poll) -> set[str]:
-    from zhibu.ballots.models import Ballot
-    from zhibu.ballots.rules import TEXT
+@sensitive_variables()  # no answer in an error report
+def opinion_texts(poll: Poll) -> set[str]:
+    """The poll's written answers (a set: no order, no ballot); none while the poll is open
+    or has too few ballots to show anything without identifying anyone."""
+    from zhibu.ballots.models import Ballot, PollState
+    from zhibu.ballots.rules import TEXT, results_visible
 
+    if poll.state not in (PollState.CLOSED, PollState.PUBLISHED):
+        return set()
+    contents = list(Ballot.objects.filter(poll=poll).values_list("content", flat=True))
+    if not results_visible(len(contents), poll.min_responses_to_show):
+        return set()
     qids = [str(q["id"]) for q in poll.questions if q.get("type") == TEXT]
     out = set()
-    for content in Ballot.objects.filter(poll=poll).values_list("content", flat=True):
+    for content in contents:
         for qid in qids:
             value = content.get(qid) if isinstance(content, dict) else None
             if isinstance(value, str) and value.strip():
@@ -717,7 +726,10 @@ def opinion_take_up(
     if poll is None or poll.state not in (PollState.CLOSED, PollState.PUBLISHED):
         raise ValidationError("征求意见结束后，才能把意见转为问题")
     words = plain(text)
-    if words not in _opinion_texts(poll):
+    texts = opinion_texts(poll)
+    if not texts:
+        raise ValidationError("意见份数太少，为了不让人猜出是谁写的，不能显示和转为问题")
+    if words not in texts:
         raise ValidationError("这条意见不在本次征求意见的答卷中")
     digest = opinion_digest(poll.pk, words)
     if OpinionUse.objects.filter(life_meeting=lm, digest=digest).exists():

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from zhibu.lifemeetings import views
+from zhibu.lifemeetings import views, views_documents
 
 app_name = "lifemeetings"
 urlpatterns = [
@@ -19,4 +19,22 @@ urlpatterns = [
     path("<int:pk>/reviews/", views.self_reviews, name="self_reviews"),
     path("review/<int:pk>/", views.self_review, name="self_review"),
     path("review/<int:pk>/decide/", views.self_review_decide, name="self_review_decide"),
+    path("<int:pk>/convene/", views.convene, name="convene"),
+    path("<int:pk>/speeches/", views.speeches, name="speeches"),
+    path("<int:pk>/speeches/<int:member_id>/", views.speech, name="speech"),
+    path("<int:pk>/conclude/", views.conclude, name="conclude"),
+    path("<int:pk>/follow-up/", views.follow_up, name="follow_up"),
+    path("<int:pk>/follow-up/<int:member_id>/", views.confirm, name="confirm"),
+    path("<int:pk>/opinions/answers/", views.opinion_answers, name="opinion_answers"),
+    path("<int:pk>/opinions/take-up/", views.opinion_take_up, name="opinion_take_up"),
+    path("<int:pk>/publish/", views.publish, name="publish"),
+    path("<int:pk>/report/submit/", views.report_submit, name="report_submit"),
+    path("<int:pk>/feedback/<int:member_id>/", views_documents.feedback, name="feedback"),
+    path(
+        "<int:pk>/feedback/<int:member_id>/docx/",
+        views_documents.feedback_docx,
+        name="feedback_docx",
+    ),
+    path("<int:pk>/report/", views_documents.report, name="report"),
+    path("<int:pk>/report/docx/", views_documents.report_docx, name="report_docx"),
 ]

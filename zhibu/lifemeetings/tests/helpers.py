@@ -89,3 +89,23 @@ def held(cast: Cast) -> LifeMeeting:
     services.lifemeeting_conclude(actor=cast.secretary, life_meeting=lm)
     lm.refresh_from_db()
     return lm
+
+
+def convened(cast: Cast) -> LifeMeeting:
+    """An approved cycle whose meeting began an hour ago, in the meeting stage (the same one
+    when asked again)."""
+    existing = LifeMeeting.objects.filter(branch=cast.branch, stage="meeting").first()
+    if existing is not None:
+        return existing
+    lm = cycle(cast, approved=True)
+    now = timezone.now()
+    services.lifemeeting_convene(actor=cast.secretary, life_meeting=lm,
+                                 starts_at=now - dt.timedelta(hours=1), ends_at=now)  # fmt: skip
+    lm.refresh_from_db()
+    return lm
+
+
+def approved(cast: Cast) -> LifeMeeting:
+    """An approved cycle still in preparation (the same one when asked again)."""
+    existing = LifeMeeting.objects.filter(branch=cast.branch, stage="preparation").first()
+    return existing if existing is not None else cycle(cast, approved=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhibu.lifemeetings.tests.helpers import cycle, self_review
+from zhibu.lifemeetings.tests.helpers import approved, convened, cycle, held, self_review
 from zhibu.testing_matrix import B1, BRANCH_MGMT, LOGIN, POST_ONLY, Row
 
 SEE = {
@@ -42,6 +42,30 @@ def _submitted(c: Any) -> dict[str, int]:
     return {"pk": cycle(c, submitted=True).pk}
 
 
+def _approved(c: Any) -> dict[str, int]:
+    return {"pk": approved(c).pk}
+
+
+def _convened(c: Any) -> dict[str, int]:
+    return {"pk": convened(c).pk}
+
+
+def _speaker(c: Any) -> dict[str, int]:
+    return {"pk": convened(c).pk, "member_id": c.member.member.pk}
+
+
+def _held(c: Any) -> dict[str, int]:
+    return {"pk": held(c).pk}
+
+
+def _held_member(c: Any) -> dict[str, int]:
+    return {"pk": held(c).pk, "member_id": c.member.member.pk}
+
+
+# A POST that needs no fields sends the officers back to the cycle (with a message when it
+# could not be done).
+BACK = {**MANAGE, "secretary": 302, "committee_officer": 302}
+
 ROWS: dict[str, Row] = {
     "lifemeetings:list": (B1, BRANCH_MGMT),
     "lifemeetings:new": (B1, BRANCH_MGMT),
@@ -56,6 +80,17 @@ ROWS: dict[str, Row] = {
     "lifemeetings:self_reviews": (_draft, MANAGE),
     "lifemeetings:self_review": (_review, READ),
     "lifemeetings:self_review_decide": (_review, POST_ONLY),
+    "lifemeetings:convene": (_approved, MANAGE),
+    "lifemeetings:speeches": (_convened, MANAGE),
+    "lifemeetings:speech": (_speaker, MANAGE),
+    "lifemeetings:conclude": (_convened, POST_ONLY),
+    "lifemeetings:follow_up": (_held, MANAGE),
+    "lifemeetings:confirm": (_held_member, MANAGE),
+    "lifemeetings:opinion_answers": (_held, MANAGE),
+    # Without an answer chosen the officers are sent to the list of answers.
+    "lifemeetings:opinion_take_up": (_held, BACK),
+    "lifemeetings:publish": (_held, MANAGE),
+    "lifemeetings:report_submit": (_held, POST_ONLY),
 }
 POST_ROWS: dict[str, Row] = {
     "lifemeetings:new": (B1, BRANCH_MGMT),
@@ -70,4 +105,13 @@ POST_ROWS: dict[str, Row] = {
     "lifemeetings:opinions": (_draft, {**MANAGE, "secretary": 302, "committee_officer": 302}),
     "lifemeetings:my_review": (_draft, WRITE),
     "lifemeetings:self_review_decide": (_review, DECIDE),
+    # Empty forms come back with what to fill in.
+    "lifemeetings:convene": (_approved, MANAGE),
+    "lifemeetings:speech": (_speaker, MANAGE),
+    "lifemeetings:confirm": (_held_member, MANAGE),
+    "lifemeetings:opinion_take_up": (_held, MANAGE),
+    "lifemeetings:publish": (_held, MANAGE),
+    # The minutes are not confirmed / nothing is in the ledger yet: sent back with the reason.
+    "lifemeetings:conclude": (_convened, BACK),
+    "lifemeetings:report_submit": (_held, BACK),
 }
