@@ -315,3 +315,20 @@ def test_it_closes_the_polls_past_their_closing_time(cast: Cast) -> None:
     later.refresh_from_db()
     endless.refresh_from_db()
     assert {p.state for p in (later, endless)} == {"open"}
+
+
+def test_the_close_polls_command_closes_what_is_due(cast: Cast) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    now = timezone.now()
+    due = make_poll(cast, state="open", closes_at=now + dt.timedelta(hours=1))
+    out = StringIO()
+    call_command("close-polls", stdout=out)
+    assert out.getvalue().strip() == "没有到期的投票"
+    at = timezone.localtime(now + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    call_command("close-polls", "--now", at, stdout=out)
+    due.refresh_from_db()
+    assert due.state == "closed"
+    assert f"关闭了 1 个投票：\n  第一党支部 · {due.title}" in out.getvalue()

@@ -110,6 +110,7 @@ CASES = [
     ("audit", ["frob"], "子命令无效：'frob'（可选：verify）"),
     ("backup", [], "缺少必填参数：file（备份文件路径"),
     ("bench", ["--requests", "x"], "参数 --requests 的值无效：'x'（应为整数）"),
+    ("close-polls", ["--now", "tomorrow"], "参数 --now：应为 YYYY-MM-DDTHH:MM 格式的时间"),
     ("compliance", [], "缺少必填参数：--org（组织编码）、--from（开始日期 YYYY-MM-DD）、--to（结束日期 YYYY-MM-DD）"),
     ("compliance", ["--org", "T", "--from", "2026-01-01", "--to", "2026-03-31", "-v", "9"],
      "参数 -v/--verbosity 的取值无效：9（可选：0、1、2、3）"),
