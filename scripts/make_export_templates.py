@@ -508,6 +508,272 @@ def rectification_ledger_docx() -> bytes:
     return buf.getvalue()
 
 
+# --- 组织生活会：书面反馈、情况报告 ------------------------------------------------------------------
+
+
+def _portrait(doc: Any) -> Any:
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.top_margin = section.bottom_margin = Cm(2.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    normal = doc.styles["Normal"]
+    _fonts(normal, SONG, 12)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.5
+    grid = doc.styles["Table Grid"]
+    _fonts(grid, SONG, 11)
+    grid.paragraph_format.line_spacing = 1.25
+    return section
+
+
+def _letter_styles(doc: Any) -> None:
+    title = _style(doc, "文书标题")
+    _fonts(title, HEI, 18, bold=True)
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_after = Pt(6)
+    sub = _style(doc, "文书副标题")
+    _fonts(sub, SONG, 12)
+    sub.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    sub.paragraph_format.space_after = Pt(12)
+    part = _style(doc, "栏目标题")
+    _fonts(part, HEI, 14)
+    part.paragraph_format.space_before = Pt(10)
+    part.paragraph_format.space_after = Pt(4)
+    part.paragraph_format.keep_with_next = True
+    body = _style(doc, "记录正文")
+    body.paragraph_format.first_line_indent = Pt(24)
+    small = _style(doc, "附注")
+    _fonts(small, SONG, 9)
+    small.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+
+
+def _footer(section: Any, text: str) -> None:
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.style = "附注"
+    footer.add_run(text + " · 第 ")
+    _page_number(footer)
+    footer.add_run(" 页")
+
+
+def _opinion_box(table: Table, label: str, sign: str, lines: int = 4) -> None:
+    """An opinion box (FORMS.md): the label on the left, room to write, and the signature line
+    「XX签字（盖章）： 年 月 日」 at the bottom right."""
+    row = table.add_row()
+    _label(row.cells[0], label)
+    box = row.cells[1].merge(row.cells[-1])
+    box.text = ""
+    for _ in range(lines - 1):
+        box.add_paragraph("")
+    signature = box.add_paragraph(f"{sign}：＿＿＿＿＿＿　　　　年　　月　　日")
+    signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def lifemeeting_feedback() -> bytes:
+    doc = Document()
+    section = _portrait(doc)
+    _letter_styles(doc)
+    _footer(section, "{{ org.name }} · {{ member.name }} · 评议意见反馈")
+
+    _para(doc, "{{ title }}", style="文书标题")
+    _para(doc, "{{ org.name }}", style="文书副标题")
+
+    # Personal data as a 6-column grid: three label/value pairs a row (FORMS.md).
+    info = doc.add_table(rows=0, cols=6, style="Table Grid")
+    info.alignment = WD_TABLE_ALIGNMENT.CENTER
+    row = info.add_row()
+    for i, (label, value) in enumerate(
+        (("姓　　名", "{{ member.name }}"), ("人员类别", "{{ member.category }}"),
+         ("评议等次", "{{ grade or '—' }}"))
+    ):  # fmt: skip
+        _label(row.cells[2 * i], label)
+        _cell(row.cells[2 * i + 1], value, align=WD_ALIGN_PARAGRAPH.CENTER)
+    row = info.add_row()
+    _label(row.cells[0], "会　　议")
+    _cell(row.cells[1].merge(row.cells[3]), "{{ meeting.name }}")
+    _label(row.cells[4], "召开日期")
+    _cell(row.cells[5], "{{ meeting.date }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    row = info.add_row()
+    _label(row.cells[0], "会议主题")
+    _cell(row.cells[1].merge(row.cells[5]), "{{ meeting.theme }}")
+    _widths(info, [2.2, 3.2, 2.2, 2.6, 2.2, 3.2])
+
+    _para(doc, "一、本人自我批评要点", style="栏目标题")
+    _tag(doc, "{%p if self_criticism %}")
+    _para(doc, "{{ self_criticism }}", style="记录正文")
+    _tag(doc, "{%p else %}")
+    _para(doc, "（{{ spoke }}，没有记录自我批评）", style="记录正文")
+    _tag(doc, "{%p endif %}")
+    _para(doc, "本人表态：{{ pledge or '（未记录）' }}", style="记录正文")
+
+    _para(doc, "二、他人批评意见", style="栏目标题")
+    _tag(doc, "{%p for c in criticisms %}")
+    _para(doc, "{{ c.number }}. {{ c.critic }}：{{ c.content }}", style="记录正文")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p if not criticisms %}")
+    _para(doc, "无", style="记录正文")
+    _tag(doc, "{%p endif %}")
+
+    _para(doc, "三、民主评议情况", style="栏目标题")
+    _para(doc, "{{ grade_text }}", style="记录正文")
+
+    _para(doc, "四、问题清单和整改措施", style="栏目标题")
+    _tag(doc, "{%p if problems %}")
+    table = doc.add_table(rows=1, cols=5, style="Table Grid")
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(
+        table.rows[0].cells, ("序号", "问题", "整改措施", "整改时限", "状态"), strict=True
+    ):
+        _label(cell, text)
+    _repeat_header(table.rows[0])
+    _tag_row(table, "{%tr for p in problems %}")
+    _tag_row(table, "{%tr for m in p.measures %}")
+    row = table.add_row()
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    _cell(row.cells[0], "{% vm %}{{ p.number }}", align=center)
+    _cell(row.cells[1], "{% vm %}{{ p.category }}：{{ p.description }}")
+    _cell(row.cells[2], "{{ m.number }}. {{ m.text }}")
+    _cell(row.cells[3], "{{ m.deadline }}", align=center)
+    _cell(row.cells[4], "{{ m.status }}", align=center)
+    _tag_row(table, "{%tr endfor %}")
+    _tag_row(table, "{%tr endfor %}")
+    _widths(table, [1.2, 5.6, 5.4, 2.8, 2.4])
+    _tag(doc, "{%p else %}")
+    _para(doc, "本次组织生活会还没有为本人确认整改清单。", style="记录正文")
+    _tag(doc, "{%p endif %}")
+
+    _para(doc)
+    boxes = doc.add_table(rows=0, cols=2, style="Table Grid")
+    boxes.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _opinion_box(boxes, "支部意见", "党支部书记签字（盖章）")
+    _opinion_box(boxes, "本人意见", "本人签字")
+    _widths(boxes, [2.4, 15.0])
+
+    _para(doc)
+    _para(
+        doc,
+        "本反馈一式两份，党支部和本人各留存一份。{{ org.short_name }} · 由支部系统生成 · "
+        "{{ generated_on }}",
+        style="附注",
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+    )
+
+    _fixed_properties(doc, "组织生活会书面反馈")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def lifemeeting_report() -> bytes:
+    doc = Document()
+    section = _portrait(doc)
+    _letter_styles(doc)
+    heading = _style(doc, "小标题")
+    _fonts(heading, SONG, 12, bold=True)
+    heading.paragraph_format.first_line_indent = Pt(24)
+    _footer(section, "{{ org.name }} · 情况报告")
+
+    _para(doc, "{{ title }}", style="文书标题")
+    _para(doc)
+    _para(doc, "{{ addressee }}：")
+    _para(
+        doc,
+        "{{ org.name }}于{{ meeting.date }}召开{{ meeting.name }}，会议主题为“{{ meeting.theme }}”。"
+        "现将有关情况报告如下。",
+        style="记录正文",
+    )
+
+    _para(doc, "一、会前准备", style="栏目标题")
+    _para(
+        doc,
+        "会前，支部组织党员集中学习{{ study.count }}次"
+        "{% if study_meetings %}（{% for s in study_meetings %}{{ s.date }}“{{ s.title }}”"
+        "{% if not loop.last %}；{% endif %}{% endfor %}）{% endif %}；"
+        "{% if opinions.held %}以无记名方式广泛征求意见，共收到意见{{ opinions.count }}份"
+        "{% else %}没有开展书面征求意见{% endif %}；"
+        "开展谈心谈话{{ talks.held }}次，委员之间、委员与党员应谈{{ talks.required }}人次，"
+        "已谈{{ talks.done }}人次{% if talks.missing %}（尚未谈：{{ talks.missing }}）{% endif %}；"
+        "党员撰写对照检查材料，应交{{ reviews.expected }}份，已提交{{ reviews.submitted }}份，"
+        "经审核通过{{ reviews.accepted }}份。",
+        style="记录正文",
+    )
+
+    _para(doc, "二、会议召开情况", style="栏目标题")
+    _para(
+        doc,
+        "会议于{{ meeting.date }}（{{ meeting.weekday }}）{{ meeting.start }}—{{ meeting.end }}"
+        "{% if meeting.place %}在{{ meeting.place }}{% endif %}召开"
+        "{% if meeting.host %}，由{{ meeting.host }}主持{% endif %}。"
+        "应到党员{{ attendance.expected }}名，实到{{ attendance.present }}名"
+        "{% if attendance.leave %}，请假{{ attendance.leave }}名（{{ attendance.leave_text }}）"
+        "{% endif %}{% if attendance.absent %}，缺席{{ attendance.absent }}名"
+        "（{{ attendance.absent_text }}）{% endif %}。"
+        "{% if contact_leader %}上级联系指导人{{ contact_leader }}"
+        "{% if contact_leader_present %}到会指导{% else %}未到会{% endif %}。{% endif %}"
+        "{{ speeches.spoke }}名党员逐一发言，开展批评和自我批评，相互提出批评意见"
+        "{{ speeches.criticisms }}条。",
+        style="记录正文",
+    )
+    _para(doc, "会议议程：", style="记录正文")
+    _tag(doc, "{%p for a in agenda %}")
+    _para(doc, "{{ loop.index }}. {{ a }}", style="记录正文")
+    _tag(doc, "{%p endfor %}")
+
+    _para(doc, "三、查摆的主要问题", style="栏目标题")
+    _para(
+        doc,
+        "共查摆问题{{ totals.problems }}个，其中班子问题{{ totals.collective }}个、"
+        "党员个人问题{{ totals.individual }}个，均已列入问题清单和整改台账。",
+        style="记录正文",
+    )
+    _tag(doc, "{%p for g in categories %}")
+    _para(doc, "（{{ g.number_zh }}）{{ g.name }}（{{ g.count }}个）", style="小标题")
+    _tag(doc, "{%p for p in g.problems %}")
+    _para(doc, "{{ p.number }}. {{ p.owner }}：{{ p.description }}", style="记录正文")
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endfor %}")
+
+    _para(doc, "四、民主评议结果", style="栏目标题")
+    _para(doc, "{{ evaluation.text }}", style="记录正文")
+
+    _para(doc, "五、整改措施", style="栏目标题")
+    _para(
+        doc,
+        "针对查摆的问题，共制定整改措施{{ totals.measures }}项，逐项明确责任人和整改时限，"
+        "目前已完成{{ totals.measures_done }}项。",
+        style="记录正文",
+    )
+    _tag(doc, "{%p if measures %}")
+    table = doc.add_table(rows=1, cols=5, style="Table Grid")
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(
+        table.rows[0].cells, ("序号", "问题主体", "整改措施", "责任人", "整改时限"), strict=True
+    ):
+        _label(cell, text)
+    _repeat_header(table.rows[0])
+    _tag_row(table, "{%tr for m in measures %}")
+    row = table.add_row()
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    _cell(row.cells[0], "{{ m.number }}", align=center)
+    _cell(row.cells[1], "{{ m.owner }}", align=center)
+    _cell(row.cells[2], "{{ m.text }}")
+    _cell(row.cells[3], "{{ m.responsible }}", align=center)
+    _cell(row.cells[4], "{{ m.deadline }}", align=center)
+    _tag_row(table, "{%tr endfor %}")
+    _widths(table, [1.2, 3.0, 7.6, 2.2, 3.4])
+    _tag(doc, "{%p endif %}")
+
+    _para(doc, "特此报告。", style="记录正文").paragraph_format.space_before = Pt(12)
+    _para(doc)
+    _para(doc, "{{ org.name }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _para(doc, "{{ submitted_on or generated_on }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+    _fixed_properties(doc, "组织生活会情况报告")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
 # --- .xlsx helpers ----------------------------------------------------------------------------
 
 THIN = Side(style="thin", color="000000")
@@ -857,6 +1123,8 @@ BUILDERS = {
     "attendance_sheet.xlsx": attendance_sheet,
     "rectification_ledger.xlsx": rectification_ledger,
     "rectification_ledger_docx.docx": rectification_ledger_docx,
+    "lifemeeting_feedback.docx": lifemeeting_feedback,
+    "lifemeeting_report.docx": lifemeeting_report,
 }
 
 

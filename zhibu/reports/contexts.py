@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -38,6 +38,9 @@ from zhibu.rectification.models import (
 )
 from zhibu.rectification.queries import OVERDUE, LedgerFilter, annotate, ledger
 from zhibu.reports import rules
+
+if TYPE_CHECKING:
+    from zhibu.lifemeetings.models import LifeMeeting
 
 KIND_SHORT = {
     meeting_rules.BRANCH_ASSEMBLY: "党员大会",
@@ -570,3 +573,24 @@ def rectification_ledger_docx_context(
         "collective": [_ledger_problem(p, n, today) for n, p in enumerate(collective, start=1)],
         "individual": [_ledger_problem(p, n, today) for n, p in enumerate(individual, start=1)],
     }
+
+
+# --- 组织生活会 ----------------------------------------------------------------------------------
+# Built where the cycle's records are read (``lifemeetings.documents``); named here like every
+# other document's context.
+
+
+def lifemeeting_feedback_context(
+    lm: LifeMeeting, member: Member, today: dt.date | None = None
+) -> dict[str, Any]:
+    """组织生活会书面反馈 to one member (``lifemeetings.documents.feedback_context``)."""
+    from zhibu.lifemeetings.documents import feedback_context
+
+    return feedback_context(lm, member, today)
+
+
+def lifemeeting_report_context(lm: LifeMeeting, today: dt.date | None = None) -> dict[str, Any]:
+    """组织生活会情况报告 (``lifemeetings.documents.report_context``)."""
+    from zhibu.lifemeetings.documents import report_context
+
+    return report_context(lm, today)

@@ -503,6 +503,193 @@ RECTIFICATION_LEDGER_DOCX = Document(
     ),
 )
 
+# --- 组织生活会 (built in lifemeetings.documents) -----------------------------------------------
+
+LIFEMEETING_HEADER = (
+    *ORG,
+    GENERATED,
+    Field("year", "年度", 2026),
+    Field("meeting.name", "会议名称", "2026年度组织生活会"),
+    Field("meeting.theme", "会议主题", "对照党章党规找差距"),
+    Field("meeting.date", "召开日期（会议还没有安排时为空）", "2026年12月20日"),
+    Field("meeting.place", "地点", "村党群服务中心会议室"),
+)
+
+LIFEMEETING_FEEDBACK = Document(
+    key="lifemeeting_feedback",
+    name="组织生活会书面反馈",
+    format=DOCX,
+    description="组织生活会后给每名党员的书面反馈（评议意见）：本人的自我批评要点和表态、"
+    "他人的批评意见（批评人：意见）、民主评议等次、列入整改清单的问题和整改措施（含时限），"
+    "以及支部意见、本人意见两栏。",
+    spec=(
+        *LIFEMEETING_HEADER,
+        Field("title", "标题", "2026年度组织生活会评议意见反馈"),
+        Field("member.name", "姓名", "梅党员"),
+        Field("member.category", "人员类别", "正式党员"),
+        Field("spoke", "发言情况（已发言/未发言/未记录）", "已发言"),
+        Field("self_criticism", "自我批评要点（保留换行；没有发言时为空）", "集中学习缺席两次"),
+        Field("pledge", "本人表态", "按期补学，接受监督"),
+        Loop(
+            "criticisms",
+            "c",
+            "他人批评意见",
+            (
+                Field("number", "序号", 1),
+                Field("critic", "批评人", "石书记"),
+                Field("content", "意见", "联系群众不够主动，走访少"),
+            ),
+        ),
+        Field("grade", "评议等次（优秀/合格/基本合格/不合格；未评定时为空）", "合格"),
+        Field(
+            "grade_text",
+            "民主评议情况（等次；或“未评定”“预备党员参加评议，不评定等次”）",
+            "合格",
+        ),
+        Field("is_probationary", "是否预备党员（是/否）", False),
+        Loop(
+            "problems",
+            "p",
+            "列入整改清单的问题（本次组织生活会确认）",
+            (
+                Field("number", "序号", 1),
+                Field("category", "问题类别", "思想理论学习"),
+                Field("description", "问题表现", "2026年集中学习缺席2次"),
+                Field("source", "来源", "2026年度组织生活会·对照检查"),
+                Field("status", "状态（待整改/整改中/已完成/已销号）", "整改中"),
+                Field("deadline", "整改时限（各项措施中最晚的）", "2027年3月31日"),
+                Loop(
+                    "measures",
+                    "m",
+                    "整改措施",
+                    (
+                        Field("number", "序号", 1),
+                        Field("text", "整改措施", "按期补学，每月交学习笔记"),
+                        Field("responsible", "责任人", "梅党员"),
+                        Field("deadline", "整改时限", "2027年3月31日"),
+                        Field("status", "状态（未完成/已完成/已核实；逾期时注明天数）", "未完成"),
+                        Field("done_on", "完成日期", ""),
+                    ),
+                ),
+            ),
+        ),
+    ),
+)
+
+LIFEMEETING_REPORT = Document(
+    key="lifemeeting_report",
+    name="组织生活会情况报告",
+    format=DOCX,
+    description="向上级党组织报送的组织生活会和民主评议党员情况报告：会前准备（集中学习、"
+    "征求意见份数、谈心谈话）、会议召开情况（时间、主持人、到会和请假、上级联系指导人、议程）、"
+    "查摆的主要问题（按类别）、民主评议结果（各等次人数）和整改措施，全部取自系统中的记录。",
+    spec=(
+        *LIFEMEETING_HEADER,
+        Field("meeting.weekday", "星期", "星期六"),
+        Field("meeting.start", "开始时间", "09:00"),
+        Field("meeting.end", "结束时间", "11:30"),
+        Field("meeting.host", "主持人", "石书记"),
+        Field("meeting.recorder", "记录人", "梅党员"),
+        Field(
+            "title",
+            "标题",
+            "关于召开2026年度组织生活会和开展民主评议党员情况的报告",
+        ),
+        Field("addressee", "报送对象（上级党组织）", "测试镇党委"),
+        Field("kind", "类型（年度组织生活会/专题组织生活会）", "年度组织生活会"),
+        Field("topic", "专题（专题组织生活会）", ""),
+        Field("submitted_on", "报送日期（还没有报送时为空）", ""),
+        Field("study.count", "会前集中学习次数", 2),
+        Loop(
+            "study_meetings",
+            "s",
+            "会前集中学习",
+            (
+                Field("number", "序号", 1),
+                Field("date", "日期", "2026年12月5日"),
+                Field("title", "学习主题", "学习党章和党的二十届四中全会精神"),
+            ),
+        ),
+        Field("opinions.held", "是否开展征求意见（是/否）", True),
+        Field("opinions.count", "收到意见份数（答卷数）", 12),
+        Field("talks.held", "开展谈心谈话次数", 8),
+        Field("talks.required", "应谈人次（委员之间、委员与党员）", 6),
+        Field("talks.done", "已谈人次", 6),
+        Field("talks.missing", "还没有谈的（用顿号连接；都谈过时为空）", ""),
+        Field("reviews.expected", "应交对照检查材料份数", 7),
+        Field("reviews.submitted", "已提交份数", 7),
+        Field("reviews.accepted", "审核通过份数", 7),
+        Field("attendance.expected", "应到人数", 7),
+        Field("attendance.present", "实到人数", 6),
+        Field("attendance.leave", "请假人数", 1),
+        Field("attendance.absent", "缺席人数", 0),
+        Field("attendance.leave_text", "请假人员及原因", "裴同志（外出务工）"),
+        Field("attendance.absent_text", "缺席人员", ""),
+        Field("contact_leader", "上级联系指导人（没有时为空）", "程组织"),
+        Field("contact_leader_present", "上级联系指导人是否到会（是/否；没有时为空）", True),
+        Field("observers_text", "列席人员（姓名、职务）", "程组织（上级联系指导人）"),
+        Field("agenda", "会议议程（列表）", ["书记通报会前准备情况", "批评和自我批评"]),
+        Field("speeches.spoke", "发言人数", 6),
+        Field("speeches.criticisms", "相互提出的批评意见条数", 15),
+        Loop(
+            "categories",
+            "g",
+            "查摆的主要问题（按问题类别）",
+            (
+                Field("number", "序号", 1),
+                Field("number_zh", "中文序号（一、二、三）", "一"),
+                Field("name", "问题类别", "思想理论学习"),
+                Field("count", "问题数", 2),
+                Loop(
+                    "problems",
+                    "p",
+                    "该类别的问题（班子的在前）",
+                    (
+                        Field("number", "序号", 1),
+                        Field("owner", "问题主体（党员姓名，或“支部委员会（班子）”）", "梅党员"),
+                        Field("description", "问题表现", "2026年集中学习缺席2次"),
+                        Field("status", "状态（待整改/整改中/已完成/已销号）", "整改中"),
+                    ),
+                ),
+            ),
+        ),
+        Field("evaluation.done", "民主评议是否完成（是/否）", True),
+        Field(
+            "evaluation.text",
+            "民主评议结果（一句话；没有完成时为“民主评议尚未完成”）",
+            "参加评议党员7名，评定等次6名：优秀2名、合格4名、基本合格0名、不合格0名；"
+            "预备党员1名参加评议，不评定等次。",
+        ),
+        Field("evaluation.participants", "参加评议党员人数", 7),
+        Field("evaluation.graded", "评定等次人数", 6),
+        Field("evaluation.probationary", "预备党员人数（不评定等次）", 1),
+        Field("evaluation.excellent", "优秀人数", 2),
+        Field("evaluation.qualified", "合格人数", 4),
+        Field("evaluation.basically_qualified", "基本合格人数", 0),
+        Field("evaluation.unqualified", "不合格人数", 0),
+        Loop(
+            "measures",
+            "m",
+            "整改措施（班子的在前，按时限先后）",
+            (
+                Field("number", "序号", 1),
+                Field("owner", "问题主体", "梅党员"),
+                Field("problem", "问题表现", "2026年集中学习缺席2次"),
+                Field("text", "整改措施", "按期补学，每月交学习笔记"),
+                Field("responsible", "责任人", "梅党员"),
+                Field("deadline", "整改时限", "2027年3月31日"),
+                Field("status", "状态（未完成/已完成/已核实；逾期时注明天数）", "未完成"),
+                Field("done_on", "完成日期", ""),
+            ),
+        ),
+        Field("totals.problems", "查摆问题总数", 5),
+        Field("totals.collective", "其中班子问题", 2),
+        Field("totals.individual", "其中党员个人问题", 3),
+        Field("totals.measures", "整改措施总数", 6),
+        Field("totals.measures_done", "已完成的整改措施", 1),
+    ),
+)
+
 DOCUMENTS: dict[str, Document] = {
     d.key: d
     for d in (
@@ -511,6 +698,8 @@ DOCUMENTS: dict[str, Document] = {
         ATTENDANCE_SHEET,
         RECTIFICATION_LEDGER,
         RECTIFICATION_LEDGER_DOCX,
+        LIFEMEETING_FEEDBACK,
+        LIFEMEETING_REPORT,
     )
 }
 
