@@ -87,6 +87,7 @@ def evaluation_start(
     year: int,
     life_meeting: LifeMeeting | None = None,
     today: dt.date | None = None,
+    send_notice: bool = True,
 ) -> Evaluation:
     """Begin a branch's 民主评议党员 for a year: each current party member gets an entry, as
     a 正式党员 (graded) or a 预备党员 (takes part, not graded) as they are today."""
@@ -129,6 +130,8 @@ def evaluation_start(
             "full_members": full, "probationary_members": len(members) - full,
         }),
     )  # fmt: skip
+    if not send_notice:  # a record entered afterwards (the demo's past years)
+        return evaluation
     users = User.objects.filter(member__in=members, is_active=True)
     notify(users=users, key=f"evaluation-{evaluation.pk}-start",
            title=f"请撰写{evaluation.year}年度民主评议个人小结",
