@@ -16,6 +16,8 @@ from docx import Document
 
 from zhibu.conftest import Cast
 from zhibu.core.models import AuditEvent
+from zhibu.evaluations import services as evaluation_services
+from zhibu.evaluations.tests import helpers as evaluations
 from zhibu.lifemeetings import documents, services
 from zhibu.lifemeetings.models import Criticism, LifeMeeting, SelfReviewItem
 from zhibu.lifemeetings.tests.helpers import cycle, held, self_review
@@ -85,9 +87,16 @@ def _study(cast: Cast, lm: LifeMeeting) -> None:
     services.lifemeeting_study_set(actor=cast.secretary, life_meeting=lm, meetings=[meeting])
 
 
-def _grades(monkeypatch: Any, grades: dict[int, str]) -> None:
-    """The confirmed grades of the year's 民主评议 (the evaluations app's answer)."""
-    monkeypatch.setattr(documents, "confirmed_grades", lambda branch_id, year: grades)
+def _grades(cast: Cast, grades: dict[int, str]) -> None:
+    """This year's 民主评议 of 第一党支部 confirmed by a 支部党员大会: every 正式党员 合格 but
+    those given in ``grades`` (member id → grade)."""
+    ev = evaluations.closed(cast)
+    grades = evaluations.all_qualified(ev) | grades
+    evaluation_services.grades_propose(actor=cast.secretary, evaluation=ev, grades=grades)
+    meeting = evaluations.assembly(cast)
+    evaluation_services.grades_confirm(
+        actor=cast.secretary, evaluation=ev, assembly=meeting, confirmed_on=meeting.date
+    )
 
 
 def _feedback_url(lm: LifeMeeting, member: Member, docx: bool = False) -> str:
@@ -99,12 +108,12 @@ def _feedback_url(lm: LifeMeeting, member: Member, docx: bool = False) -> str:
 
 
 def test_it_writes_the_feedback_with_what_was_said_the_grade_and_the_measures(
-    cast: Cast, client_as: Any, monkeypatch: Any
+    cast: Cast, client_as: Any
 ) -> None:
     lm = held(cast)
     member = _member(cast)
     _confirm(cast, lm)
-    _grades(monkeypatch, {member.pk: "qualified"})
+    _grades(cast, {})
     response = client_as("member").get(_feedback_url(lm, member, docx=True))
     assert response.status_code == 200
     assert response["Content-Type"] == registry.LIFEMEETING_FEEDBACK.content_type
@@ -130,31 +139,31 @@ def test_it_writes_the_feedback_with_what_was_said_the_grade_and_the_measures(
 
 
 def test_it_says_when_there_is_no_grade_and_that_probationary_members_are_not_graded(
-    cast: Cast, client_as: Any, monkeypatch: Any
+    cast: Cast, client_as: Any
 ) -> None:
     lm = held(cast)
     member = _member(cast)
-    _grades(monkeypatch, {})
     lines = _lines(client_as("member").get(_feedback_url(lm, member, docx=True)).content)
     assert "未评定" in lines and "—" in lines  # the grid's 评议等次 left blank
     assert "本次组织生活会还没有为本人确认整改清单。" in lines
-    newcomer = member_create(actor=None, branch=cast.branch,
-                             values=member_values(name="万预备", category="probationary"))  # fmt: skip
-    _grades(monkeypatch, {member.pk: "excellent"})
+    newcomer = evaluations.probationary(cast)
+    _grades(cast, {member.pk: "excellent"})
     context = contexts.lifemeeting_feedback_context(lm, newcomer)
     assert (context["grade"], context["grade_text"]) == ("", "预备党员参加评议，不评定等次")
     assert context["spoke"] == "未记录" and context["criticisms"] == []
     page = client_as("secretary").get(_feedback_url(lm, newcomer)).content.decode()
     assert "预备党员参加评议，不评定等次" in page
+    assert contexts.lifemeeting_feedback_context(lm, member)["grade_text"] == "优秀"
+    report = contexts.lifemeeting_report_context(lm)["evaluation"]
+    assert report["text"].endswith("；预备党员1名参加评议，不评定等次。")
+    assert (report["participants"], report["graded"], report["probationary"]) == (4, 3, 1)
 
 
-def test_it_shows_the_member_their_feedback_page(
-    cast: Cast, client_as: Any, monkeypatch: Any
-) -> None:
+def test_it_shows_the_member_their_feedback_page(cast: Cast, client_as: Any) -> None:
     lm = held(cast)
     member = _member(cast)
     _confirm(cast, lm)
-    _grades(monkeypatch, {member.pk: "basically_qualified"})
+    _grades(cast, {member.pk: "basically_qualified"})
     page = client_as("member").get(_feedback_url(lm, member)).content.decode()
     for text in ("集中学习缺席两次，学习笔记不全", "按期补学，接受监督", "石书记",
                  "联系群众不够主动，走访少", "基本合格", "尽量参加每次学习",
@@ -164,14 +173,12 @@ def test_it_shows_the_member_their_feedback_page(
     assert reverse("lifemeetings:report", args=[lm.pk]) not in page  # the officers' page
 
 
-def test_it_gives_the_real_contexts_exactly_the_documented_fields(
-    cast: Cast, monkeypatch: Any
-) -> None:
+def test_it_gives_the_real_contexts_exactly_the_documented_fields(cast: Cast) -> None:
     lm = held(cast)
     member = _member(cast)
     _confirm(cast, lm)
     _study(cast, lm)
-    _grades(monkeypatch, {member.pk: "qualified"})
+    _grades(cast, {})
     for key, context in (
         ("lifemeeting_feedback", contexts.lifemeeting_feedback_context(lm, member)),
         ("lifemeeting_report", contexts.lifemeeting_report_context(lm)),
@@ -182,9 +189,7 @@ def test_it_gives_the_real_contexts_exactly_the_documented_fields(
 # --- 情况报告 ------------------------------------------------------------------------------------
 
 
-def test_it_writes_the_report_from_the_records(
-    cast: Cast, client_as: Any, monkeypatch: Any
-) -> None:
+def test_it_writes_the_report_from_the_records(cast: Cast, client_as: Any) -> None:
     lm = held(cast)
     _confirm(cast, lm)
     response = client_as("secretary").get(reverse("lifemeetings:report_docx", args=[lm.pk]))
@@ -211,15 +216,13 @@ def test_it_writes_the_report_from_the_records(
     assert "特此报告。" in lines
     assert AuditEvent.objects.filter(verb="export.lifemeeting_report").count() == 1
 
-    secretary = cast.secretary.member
-    assert secretary is not None
-    _grades(monkeypatch, {_member(cast).pk: "excellent", secretary.pk: "qualified"})
+    _grades(cast, {_member(cast).pk: "excellent"})
     text = _text(client_as("committee_officer").get(
         reverse("lifemeetings:report_docx", args=[lm.pk])).content)  # fmt: skip
-    assert "评定等次2名：优秀1名、合格1名、基本合格0名、不合格0名" in text
+    assert "参加评议党员3名，评定等次3名：优秀1名、合格2名、基本合格0名、不合格0名。" in text
 
 
-def test_it_counts_the_preparation_and_the_attendance(cast: Cast, monkeypatch: Any) -> None:
+def test_it_counts_the_preparation_and_the_attendance(cast: Cast) -> None:
     lm = held(cast)
     _study(cast, lm)
     context = contexts.lifemeeting_report_context(lm)
