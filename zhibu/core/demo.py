@@ -93,12 +93,12 @@ ACCOUNTS = (
     DemoAccount(
         "demo_secretary",
         "第一党支部 书记",
-        "本支部花名册和党员档案，可登记、修改、转接；本支部会议，含今天的党课（签到二维码、记录）；问题清单与整改台账",
+        "本支部花名册和党员档案，可登记、修改、转接；本支部会议，含今天的党课（签到二维码、记录）；问题清单与整改台账；组织生活会（去年的已完成，今年的在会前准备）",
     ),
     DemoAccount(
         "demo_member",
         "第一党支部 正式党员",
-        "本人档案、待办、组织生活：近期会议和待补学，我的整改和本支部公示（手机界面）",
+        "本人档案、待办、组织生活：近期会议和待补学，我的整改和本支部公示，征求意见和对照检查材料（手机界面）",
     ),
     DemoAccount("demo_other", "第二党支部 正式党员", "本人档案（看不到第一党支部的任何人）"),
     DemoAccount("demo_activist", "第一党支部 入党积极分子", "只有本人档案和列席过的会议"),
@@ -514,6 +514,9 @@ class _Builder:
         self.counts["problems"] += rectification_demo.build(
             self.today, self.users, self.account_members
         )
+        from zhibu.lifemeetings import demo as lifemeetings_demo
+
+        lifemeetings_demo.build(self.today, self.users, self.account_members)
         from zhibu.evaluations import demo as evaluations_demo
 
         evaluations_demo.build(self.today, self.users, self.account_members)

@@ -461,6 +461,7 @@ def lifemeeting_convene(
     place: str = "",
     host: Member | None = None,
     recorder: Member | None = None,
+    send_notice: bool = True,
 ) -> LifeMeeting:
     """Schedule the meeting itself (a ``Meeting`` of kind 组织生活会, with the plan's agenda):
     its attendance, sign-in and minutes are the meetings app's. It may be scheduled with the
@@ -480,7 +481,7 @@ def lifemeeting_convene(
     meeting = meeting_plan(
         actor=actor, branch=lm.branch, kind=MeetingKind.LIFE_MEETING, title=f"{title}：{lm.theme}"[:200],
         starts_at=starts_at, ends_at=ends_at, place=place, host=host, recorder=recorder,
-        agenda=[(item, False) for item in lm.agenda],
+        agenda=[(item, False) for item in lm.agenda], send_notice=send_notice,
     )  # fmt: skip
     if lm.contact_leader is not None:
         observer_add(actor=actor, meeting=meeting, member=lm.contact_leader,
