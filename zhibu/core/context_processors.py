@@ -85,7 +85,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         nav.append(_item(request, "组织生活", reverse("meetings:mine"), "book", exact=True))
         nav.append(_item(request, "我的整改", reverse("rectification:mine"), "check", exact=True))
         nav.append(_item(request, "我的投票", reverse("ballots:mine"), "file", exact=True))
-        nav.append(_item(request, "民主评议", reverse("evaluations:mine"), "check", exact=True))
+        nav.append(_item(request, "我的评议", reverse("evaluations:mine"), "check", exact=True))
     unread = unread_count(user)
     nav.append({**_item(request, "通知", reverse("notices:list"), "bell"), "count": unread})
     nav.append(_item(request, "我的", reverse("members:me"), "user"))

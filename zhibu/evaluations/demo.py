@@ -21,6 +21,7 @@ from zhibu.lifemeetings.models import LifeMeeting
 from zhibu.meetings import services as meetings
 from zhibu.meetings.models import Meeting, MeetingKind, MeetingStatus
 from zhibu.members.models import Member
+from zhibu.orgs.models import Organization
 
 SUMMARIES = {
     "demo_secretary": (
@@ -36,12 +37,12 @@ SUMMARIES = {
 }
 
 
-def _assembly(branch_id: int, today: dt.date, actor: User) -> Meeting:
+def _assembly(branch: Organization, today: dt.date, actor: User) -> Meeting:
     """The 支部党员大会 early this year where last year's grades were confirmed: one the demo's
     meetings already held, or one recorded now."""
     held = (
         Meeting.objects.filter(
-            branch_id=branch_id, kind=MeetingKind.BRANCH_ASSEMBLY, status=MeetingStatus.HELD,
+            branch=branch, kind=MeetingKind.BRANCH_ASSEMBLY, status=MeetingStatus.HELD,
             starts_at__year=today.year,
         )
         .order_by("starts_at")
@@ -52,7 +53,7 @@ def _assembly(branch_id: int, today: dt.date, actor: User) -> Meeting:
     day = min(dt.date(today.year, 1, 20), today - dt.timedelta(days=1))
     start = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
     meeting = meetings.meeting_plan(
-        actor=actor, branch=Member.objects.get(pk=actor.member_id).branch,
+        actor=actor, branch=branch,
         kind=MeetingKind.BRANCH_ASSEMBLY, title="民主评议党员大会",
         starts_at=start, ends_at=start + dt.timedelta(hours=2), place="村党群服务中心",
         send_notice=False,
@@ -93,7 +94,7 @@ def build(today: dt.date, users: Mapping[str, User], account_members: Mapping[st
     grades = {e.member_id: "qualified" for e in last.entries.all() if e.is_full}
     grades[excellent.pk] = "excellent"
     services.grades_propose(actor=secretary, evaluation=last, grades=grades)
-    meeting = _assembly(branch.pk, today, secretary)
+    meeting = _assembly(branch, today, secretary)
     services.grades_confirm(
         actor=secretary, evaluation=last, assembly=meeting, confirmed_on=meeting.date
     )
