@@ -615,7 +615,11 @@ def lifemeeting_feedback() -> bytes:
     _tag(doc, "{%p endif %}")
 
     _para(doc, "三、民主评议情况", style="栏目标题")
-    _para(doc, "{{ grade_text }}", style="记录正文")
+    _para(
+        doc,
+        "{% if grade %}评定等次：{{ grade }}{% else %}{{ grade_text }}{% endif %}",
+        style="记录正文",
+    )
 
     _para(doc, "四、问题清单和整改措施", style="栏目标题")
     _tag(doc, "{%p if problems %}")
