@@ -26,7 +26,8 @@ from zhibu.members.models import Member
 from zhibu.members.services import member_create
 from zhibu.rectification.models import ProblemCategory
 from zhibu.reports import contexts, registry
-from zhibu.reports.tests.helpers import YEAR, hold, plan_past
+from zhibu.reports import services as export_services
+from zhibu.reports.tests.helpers import YEAR, docx_bytes, hold, plan_past, upload
 from zhibu.testing import member_values
 from zhibu.testing_matrix import LOGIN
 
@@ -171,6 +172,31 @@ def test_it_shows_the_member_their_feedback_page(cast: Cast, client_as: Any) -> 
                  "支部意见", "本人意见", _feedback_url(lm, member, docx=True)):  # fmt: skip
         assert text in page, text
     assert reverse("lifemeetings:report", args=[lm.pk]) not in page  # the officers' page
+
+
+def test_it_fills_the_branchs_own_template_and_explains_one_that_fails(
+    cast: Cast, client_as: Any
+) -> None:
+    lm = held(cast)
+    member = _member(cast)
+    own = docx_bytes("{{ member.name }}：{{ grade_text }}，收到批评{{ criticisms|length }}条")
+    export_services.export_template_upload(
+        actor=cast.secretary, organization=cast.branch, document="lifemeeting_feedback",
+        file=upload("本支部反馈.docx", own),
+    )  # fmt: skip
+    client = client_as("member")
+    assert _lines(client.get(_feedback_url(lm, member, docx=True)).content) == [
+        "梅党员：未评定，收到批评1条"
+    ]
+    # Passes the sample (two criticisms), fails on 梅党员's one: a message on the page, no file.
+    broken = docx_bytes("{% if criticisms|length == 1 %}{{ org.nmae }}{% endif %}")
+    export_services.export_template_upload(
+        actor=cast.secretary, organization=cast.branch, document="lifemeeting_feedback",
+        file=upload("坏模板.docx", broken),
+    )  # fmt: skip
+    response = client.get(_feedback_url(lm, member, docx=True), follow=True)
+    assert response.redirect_chain == [(_feedback_url(lm, member), 302)]
+    assert "「第一党支部」的组织生活会书面反馈模板无法生成文件" in response.content.decode()
 
 
 def test_it_gives_the_real_contexts_exactly_the_documented_fields(cast: Cast) -> None:
