@@ -17,12 +17,14 @@ from django.utils import timezone
 
 from zhibu.accounts.models import User
 from zhibu.ballots import services as ballots
+from zhibu.ballots.models import Poll
 from zhibu.lifemeetings import services
 from zhibu.lifemeetings.forms import DEFAULT_AGENDA
 from zhibu.lifemeetings.models import Criticism, LifeMeeting, SelfReviewItem
 from zhibu.lifemeetings.queries import committee_and_members
 from zhibu.meetings import services as meetings
 from zhibu.members.models import Member
+from zhibu.orgs.models import Organization
 from zhibu.rectification import services as rectification
 from zhibu.rectification.models import ProblemCategory
 
@@ -49,7 +51,7 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_current_timezone())
 
 
-def _opinion_poll(actor: User, branch: object, title: str, voters: list[Member]) -> object:
+def _opinion_poll(actor: User, branch: Organization, title: str, voters: list[Member]) -> Poll:
     poll = ballots.poll_create(
         actor=actor, organization=branch, kind="opinion", title=title,
         description="无记名。请对支部班子和党员提出意见建议，写具体的事。",
@@ -68,7 +70,7 @@ def build(today: dt.date, users: Mapping[str, User], account_members: Mapping[st
 
 
 def _last_year(
-    today: dt.date, actor: User, reviewer: User, secretary: Member, member: Member, branch: object,
+    today: dt.date, actor: User, reviewer: User, secretary: Member, member: Member, branch: Organization,
     leader: Member | None,
 ) -> LifeMeeting:  # fmt: skip
     year = today.year - 1
@@ -179,7 +181,7 @@ def _last_year(
 
 
 def _this_year(
-    today: dt.date, actor: User, reviewer: User, secretary: Member, member: Member, branch: object,
+    today: dt.date, actor: User, reviewer: User, secretary: Member, member: Member, branch: Organization,
     leader: Member | None,
 ) -> LifeMeeting:  # fmt: skip
     lm = services.lifemeeting_plan(

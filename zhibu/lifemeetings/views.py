@@ -117,6 +117,8 @@ def detail(request: Request, pk: int) -> HttpResponse:
         "review": can_review(scope, lm) and lm.plan_state == PlanState.SUBMITTED,
         "talks": lm.talks.select_related("first", "second").order_by("-held_on", "-pk")[:50],
         "studies": lm.study_meetings.order_by("starts_at"),
+        # Talks, study and opinions are prepared before the meeting (and recorded until it).
+        "preparing": lm.stage in (Stage.PLAN, Stage.PREPARATION, Stage.MEETING),
         "speech_counts": queries.speech_counts(lm, len(prep.committee) + len(prep.members)),
         "problem_count": services.cycle_problems(lm).count()
         if lm.stage in (Stage.FOLLOW_UP, Stage.CLOSED)

@@ -229,7 +229,7 @@ def test_an_opinion_becomes_a_problem_once(cast: Cast) -> None:
     lm = held(cast)
     poll = with_ballots(cast, 3)
     services.lifemeeting_poll_set(actor=cast.secretary, life_meeting=lm, poll=poll)
-    args = {"owner_kind": "committee", "owner_member": None, "category": _cat(),
+    args: dict[str, Any] = {"owner_kind": "committee", "owner_member": None, "category": _cat(),
             "measure": "每月走访一次", "responsible": _sec(cast), "deadline": SOON}  # fmt: skip
     problem = services.opinion_take_up(actor=cast.secretary, life_meeting=lm, text="意见1", **args)
     assert (problem.source, problem.owner_kind, problem.description) == (
