@@ -25,7 +25,7 @@ from zhibu.lifemeetings.tests.matrix_documents import ROWS
 from zhibu.members.models import Member
 from zhibu.members.services import member_create
 from zhibu.rectification.models import ProblemCategory
-from zhibu.reports import contexts, registry
+from zhibu.reports import contexts, engine, registry
 from zhibu.reports import services as export_services
 from zhibu.reports.tests.helpers import YEAR, docx_bytes, hold, plan_past, upload
 from zhibu.testing import member_values
@@ -264,6 +264,52 @@ def test_it_counts_the_preparation_and_the_attendance(cast: Cast) -> None:
     assert att["expected"] == 3 and att["present"] + att["leave"] + att["absent"] == 3
     assert context["contact_leader"] == "" and context["contact_leader_present"] is None
     assert context["evaluation"]["participants"] == 3 and not context["evaluation"]["done"]
+
+
+def test_it_reports_who_attended_who_chaired_and_the_contact_leader(cast: Cast) -> None:
+    """A cycle whose plan the committee approved with its 组织委员 as 上级联系指导人: he comes
+    to the meeting (列席), 裴同志 is on leave."""
+    from zhibu.meetings import services as meetings
+
+    secretary, member = cast.secretary.member, _member(cast)
+    leader = cast.committee_officer.member
+    assert secretary is not None and leader is not None
+    today, now = timezone.localdate(), timezone.now()
+    lm = services.lifemeeting_plan(
+        actor=cast.secretary, branch=cast.branch, year=today.year, theme="联系指导",
+        planned_on=today, kind="special", topic="以案促改", agenda=["对照检查"],
+    )  # fmt: skip
+    services.lifemeeting_submit(actor=cast.secretary, life_meeting=lm)
+    services.lifemeeting_review(
+        actor=cast.committee_officer, life_meeting=lm, approve=True, contact_leader=leader
+    )
+    lm.refresh_from_db()
+    services.lifemeeting_convene(
+        actor=cast.secretary, life_meeting=lm, starts_at=now - dt.timedelta(hours=2),
+        ends_at=now - dt.timedelta(hours=1), place="村委会议室", host=secretary,
+    )  # fmt: skip
+    lm.refresh_from_db()
+    assert lm.meeting is not None
+    present = {secretary.pk, member.pk, leader.pk}
+    marks = {a.pk: "present" if a.member_id in present else "leave"
+             for a in lm.meeting.attendances.all()}  # fmt: skip
+    meetings.attendance_mark(actor=cast.secretary, meeting=lm.meeting, marks=marks)
+    meetings.minutes_save(actor=cast.secretary, meeting=lm.meeting,
+                          content={"items": [{"title": "对照检查", "content": "逐一发言"}]})  # fmt: skip
+    meetings.minutes_confirm(actor=cast.secretary, meeting=lm.meeting)
+    context = contexts.lifemeeting_report_context(lm)
+    assert context["meeting"]["host"] == "石书记" and context["meeting"]["place"] == "村委会议室"
+    assert context["attendance"] == {
+        "expected": 3, "present": 2, "leave": 1, "absent": 0, "leave_text": "裴同志",
+        "absent_text": "",
+    }  # fmt: skip
+    assert (context["contact_leader"], context["contact_leader_present"]) == ("程组织", True)
+    assert context["observers_text"] == "程组织（上级联系指导人）"
+    assert context["title"] == "关于召开以案促改专题组织生活会情况的报告"
+    doc = registry.LIFEMEETING_REPORT
+    text = _text(engine.render(doc, doc.default_bytes(), context))
+    assert "在村委会议室召开，由石书记主持。应到党员3名，实到2名，请假1名（裴同志）。" in text
+    assert "上级联系指导人程组织到会指导。" in text
 
 
 def test_it_links_each_members_feedback_from_the_report_page(cast: Cast, client_as: Any) -> None:
