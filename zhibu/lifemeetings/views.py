@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhibu.accounts.access import get_org_or_404, scope_for
 from zhibu.core.forms import add_service_errors
 from zhibu.core.http import Request
+from zhibu.evaluations.queries import evaluation_for
 from zhibu.lifemeetings import forms, queries, services
 from zhibu.lifemeetings.access import (
     can_manage,
@@ -111,12 +112,14 @@ def detail(request: Request, pk: int) -> HttpResponse:
         "lm": lm,
         "prep": prep,
         "manage": manage,
+        "me_id": scope.member.pk if scope.member is not None else None,
         "is_member": scope.member is not None
         and scope.member.branch_id == lm.branch_id
         and scope.member.is_party_member,
         "review": can_review(scope, lm) and lm.plan_state == PlanState.SUBMITTED,
         "talks": lm.talks.select_related("first", "second").order_by("-held_on", "-pk")[:50],
         "studies": lm.study_meetings.order_by("starts_at"),
+        "evaluation": evaluation_for(lm.branch_id, lm.year),
         # Talks, study and opinions are prepared before the meeting (and recorded until it).
         "preparing": lm.stage in (Stage.PLAN, Stage.PREPARATION, Stage.MEETING),
         "speech_counts": queries.speech_counts(lm, len(prep.committee) + len(prep.members)),

@@ -115,3 +115,8 @@ POST_ROWS: dict[str, Row] = {
     "lifemeetings:conclude": (_convened, BACK),
     "lifemeetings:report_submit": (_held, BACK),
 }
+
+# The documents' rows (书面反馈, 情况报告) are kept beside their tests.
+from zhibu.lifemeetings.tests.matrix_documents import ROWS as DOCUMENT_ROWS  # noqa: E402
+
+ROWS |= DOCUMENT_ROWS

@@ -1,7 +1,8 @@
 """The whole 组织生活会 cycle in a real browser, on the demo branch: a 专题 plan approved by the
 committee, an opinion given on a phone, a talk recorded, a 对照检查材料 with a soft word marked
 and fixed, the meeting and its 批评与自我批评 recorded, the 整改清单 confirmed and an opinion
-taken up into the ledger, the member's problems on their phone, the 公示 and the report."""
+taken up into the ledger, the member's problems on their phone, the 公示, the report, and
+the member's 书面反馈 read and downloaded on the phone."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from docx import Document
 
 from zhibu.ballots import services as ballots
 from zhibu.ballots.models import Poll, PollVoter
@@ -209,3 +211,16 @@ def test_the_whole_cycle_on_the_demo_branch(
     shot(secretary, test_output, "secretary-desktop-lifemeeting-closed")
     lm.refresh_from_db()
     assert lm.stage == "closed" and lm.publication is not None
+
+    # 9. The member reads the 书面反馈 on the phone and downloads it.
+    phone.goto(f"{base}/lifemeetings/{lm.pk}/")
+    phone.click("text=我的书面反馈")
+    phone.get_by_text("支部会上发言少").first.wait_for()
+    assert no_horizontal_scroll(phone)
+    with phone.expect_download() as info:
+        phone.click("text=下载 Word 文档")
+    letter = Document(info.value.path())
+    text = "\n".join(p.text for p in letter.paragraphs) + "\n".join(
+        c.text for t in letter.tables for r in t.rows for c in r.cells
+    )
+    assert "支部会上发言少" in text and "每次支部会议至少发言一次" in text

@@ -372,5 +372,5 @@ def test_meeting_pages_query_counts_do_not_grow(
         assert client.get(reverse("lifemeetings:speeches", args=[lm.pk])).status_code == 200
     with django_assert_num_queries(16):
         assert client.get(reverse("lifemeetings:follow_up", args=[lm.pk])).status_code == 200
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         assert client.get(reverse("lifemeetings:detail", args=[lm.pk])).status_code == 200
