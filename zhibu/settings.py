@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "zhibu.textcheck",
     "zhibu.rectification",
     "zhibu.ballots",
+    "zhibu.dues",
     "zhibu.evaluations",
 ]
 

@@ -1,0 +1,12 @@
+"""Placeholder replaced by the rules module (vocabulary only, so the models import)."""
+
+EMPLOYED = "employed"
+RETIRED = "retired"
+FARMER = "farmer"
+STUDENT = "student"
+UNEMPLOYED = "unemployed"
+LOW_INCOME = "low_income"
+OTHER_FIXED = "other_fixed"
+FEN = "fen"
+JIAO = "jiao"
+YUAN = "yuan"
