@@ -17,6 +17,8 @@ from django.utils import timezone
 from zhibu.dues import rules
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from zhibu.accounts.models import User
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -266,3 +268,74 @@ class DuesExpense(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} {self.get_kind_display()} {self.amount}元"
+
+
+# --- 党费收缴使用情况公示 and corrections of the ledger (zhibu/dues/ledger.py) ----------------
+
+
+class DuesExpenseReversal(models.Model):
+    """A correcting entry for a wrong line of the ledger (上缴, 返还 or 支出): the line stays as
+    it was recorded, and from ``on`` the ledger counts it back out. Never deleted, never edited;
+    a line is reversed at most once (record it again correctly after)."""
+
+    expense = models.OneToOneField(
+        DuesExpense, verbose_name="冲销的账目", on_delete=models.PROTECT, related_name="reversal"
+    )
+    on = models.DateField("冲销日期")
+    reason = models.CharField("冲销原因", max_length=300)
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "党费账目冲销"
+        verbose_name_plural = "党费账目冲销"
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.on} 冲销：{self.expense}"
+
+
+class DuesReportQuerySet(models.QuerySet["DuesReport"]):
+    def showing(self, on: dt.date) -> DuesReportQuerySet:
+        return self.filter(withdrawn_at__isnull=True, starts_on__lte=on, ends_on__gte=on)
+
+
+class DuesReport(models.Model):
+    """党费收缴使用情况公示 (RULES.md §6: reported to members once a year): which year's
+    figures the branch's members may see, from when to when, and whom to ask. The figures are
+    read from the ledger whenever the page is opened, never copied here."""
+
+    branch = models.ForeignKey(
+        "orgs.Organization", verbose_name="党支部", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    starts_on = models.DateField("公示开始")
+    ends_on = models.DateField("公示结束")
+    contact = models.CharField("联系人及电话", max_length=100)
+    note = models.TextField("公示说明", blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+
+    objects = DuesReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "党费收缴使用情况公示"
+        verbose_name_plural = "党费收缴使用情况公示"
+        ordering = ["-year", "-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="dues_report_dates_order"
+            ),
+        ]
+        indexes = [models.Index(fields=["branch", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度党费收缴使用情况公示"
+
+    def is_showing(self, on: dt.date) -> bool:
+        return self.withdrawn_at is None and self.starts_on <= on <= self.ends_on
