@@ -163,7 +163,8 @@ class DuesPaymentQuerySet(models.QuerySet["DuesPayment"]):
 
 class DuesPayment(models.Model):
     """Money a member handed in (never the branch paying for them): when, how much, how, and the
-    receipt number. Allocated to the oldest unpaid months; what is left is the member's credit."""
+    receipt number. Allocated to the oldest unpaid months; what is left is the member's credit.
+    A reversal (``reverses`` set) is the correcting record of a wrong payment: negative amount."""
 
     branch = models.ForeignKey(
         "orgs.Organization", verbose_name="党支部", on_delete=models.PROTECT, related_name="+"
@@ -177,6 +178,16 @@ class DuesPayment(models.Model):
     proxy_name = models.CharField("代交人", max_length=50, blank=True)
     receipt_no = models.CharField("收据编号", max_length=30)
     note = models.CharField("备注", max_length=300, blank=True)
+    # A wrong payment is never deleted: a correcting record with the negative amount (and
+    # negative allocations) points at it, so every sum of amounts nets it out.
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name="冲正的交纳",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+    )
     recorded_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -190,7 +201,11 @@ class DuesPayment(models.Model):
         ordering = ["-paid_on", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["branch", "receipt_no"], name="dues_receipt_unique"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="dues_payment_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0, reverses__isnull=True)
+                | Q(amount__lt=0, reverses__isnull=False),
+                name="dues_payment_positive",
+            ),
             models.CheckConstraint(
                 condition=~Q(method="proxy") | ~Q(proxy_name=""), name="dues_proxy_named"
             ),
@@ -202,6 +217,10 @@ class DuesPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receipt_no} {self.member} {self.amount}元"
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
 
 
 class DuesAllocation(models.Model):
@@ -222,7 +241,8 @@ class DuesAllocation(models.Model):
         ordering = ["member", "month", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(month__day=1), name="dues_allocation_month"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="dues_allocation_positive"),
+            # Negative only in a reversal's allocations.
+            models.CheckConstraint(condition=~Q(amount=0), name="dues_allocation_positive"),
         ]
         indexes = [models.Index(fields=["member", "month"])]
 

@@ -20,23 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-
-def first_of(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_range(start: dt.date, end: dt.date) -> list[dt.date]:
-    """The first days of the months from ``start``'s to ``end``'s, both included."""
-    out, month, last = [], first_of(start), first_of(end)
-    while month <= last:
-        out.append(month)
-        month = add_months(month, 1)
-    return out
+from zhibu.core.dates import add_months
+from zhibu.dues.rules import month_of, months_between
 
 
 @dataclass(frozen=True)
@@ -75,16 +60,16 @@ def stays(
         return []
     ordered = sorted(moves, key=lambda m: m.on)
     current: int | None = ordered[0].from_branch if ordered else branch
-    start = first_of(joined_on)
+    start = month_of(joined_on)
     out: list[Stay] = []
     for move in ordered:
-        month = first_of(move.on)
+        month = month_of(move.on)
         if current is not None and start <= month:
             out.append(Stay(current, start, month))
         current = move.to_branch
-        start = max(first_of(joined_on), add_months(month, 1))
+        start = max(month_of(joined_on), add_months(month, 1))
     if current is not None:
-        last = first_of(left_on) if left_on is not None else None
+        last = month_of(left_on) if left_on is not None else None
         if last is None or start <= last:
             out.append(Stay(current, start, last))
     return out
@@ -92,7 +77,7 @@ def stays(
 
 def owed_to(stays_: Sequence[Stay], month: dt.date) -> int | None:
     """The branch owed ``month``'s dues, or ``None`` when the member owes none that month."""
-    month = first_of(month)
+    month = month_of(month)
     for stay in stays_:
         if stay.covers(month):
             return stay.branch
@@ -106,7 +91,7 @@ def months_owed(
     when given)."""
     return [
         m
-        for m in month_range(start, end)
+        for m in months_between(start, end)
         if (b := owed_to(stays_, m)) is not None and (branch is None or b == branch)
     ]
 
