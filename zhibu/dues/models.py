@@ -204,7 +204,7 @@ class DuesPayment(models.Model):
             models.CheckConstraint(
                 condition=Q(amount__gt=0, reverses__isnull=True)
                 | Q(amount__lt=0, reverses__isnull=False),
-                name="dues_payment_positive",
+                name="dues_payment_sign",
             ),
             models.CheckConstraint(
                 condition=~Q(method="proxy") | ~Q(proxy_name=""), name="dues_proxy_named"
@@ -242,7 +242,7 @@ class DuesAllocation(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(month__day=1), name="dues_allocation_month"),
             # Negative only in a reversal's allocations.
-            models.CheckConstraint(condition=~Q(amount=0), name="dues_allocation_positive"),
+            models.CheckConstraint(condition=~Q(amount=0), name="dues_allocation_nonzero"),
         ]
         indexes = [models.Index(fields=["member", "month"])]
 
