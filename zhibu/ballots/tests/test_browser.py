@@ -16,6 +16,8 @@ from zhibu.members.models import Member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# The demo has its own polls (the 组织生活会's opinions, the 民主评议): this one has its own title.
+TITLE = "支部工作意见征集（第四季度）"
 QUESTIONS = "1. 支部班子在联系服务群众方面还有哪些不足？\n2. 您对本支部“三会一课”的质量是否满意｜满意／基本满意／不满意"
 
 
@@ -35,10 +37,10 @@ def test_it_collects_opinions_from_members_and_the_public(
     desk.on("dialog", lambda dialog: dialog.accept())
     login(desk, live_server.url, "demo_secretary")
     desk.goto(f"{live_server.url}/ballots/org/{branch.code}/")
-    desk.wait_for_selector("text=还没有征求意见或投票")
-    shot(desk, test_output, "secretary-desktop-polls-empty")
-    desk.click("main .empty >> text=新建征求意见")
-    desk.fill("input[name=title]", "2026年度组织生活会征求意见")
+    desk.wait_for_selector("text=2026年度组织生活会征求意见")
+    shot(desk, test_output, "secretary-desktop-polls")
+    desk.click("main .actions >> text=新建征求意见")
+    desk.fill("input[name=title]", TITLE)
     desk.fill("textarea[name=questions]", QUESTIONS)
     shot(desk, test_output, "secretary-desktop-poll-form")
     desk.click("main button[type=submit] >> text=保存草稿")
@@ -46,7 +48,7 @@ def test_it_collects_opinions_from_members_and_the_public(
     shot(desk, test_output, "secretary-desktop-poll-draft")
     desk.click("main button >> text=开始投票")
     desk.wait_for_selector("text=已开始投票")
-    poll = Poll.objects.get()
+    poll = Poll.objects.get(title=TITLE)
     assert poll.state == "open"
     desk.fill("input[name=count]", "2")
     desk.click("text=生成并打印凭证")
@@ -65,7 +67,7 @@ def test_it_collects_opinions_from_members_and_the_public(
     phone.wait_for_selector("text=未投票")
     assert no_horizontal_scroll(phone)
     shot(phone, test_output, "member-360-my-polls")
-    phone.click("text=2026年度组织生活会征求意见")
+    phone.locator("a.list-item", has_text=TITLE).click()
     phone.wait_for_selector("text=无记名投票")
     _answer(phone, "希望支部书记多到老党员家里走走。", "基本满意")
     assert no_horizontal_scroll(phone)
@@ -119,7 +121,7 @@ def test_it_collects_opinions_from_members_and_the_public(
     desk.wait_for_selector("text=结果已公布")
 
     phone.goto(f"{live_server.url}/ballots/mine/")
-    phone.click("text=2026年度组织生活会征求意见")
+    phone.locator("a.list-item", has_text=TITLE).click()
     phone.wait_for_selector("text=收到的选票")
     assert phone.get_by_text("希望支部书记多到老党员家里走走。").is_visible()
     assert no_horizontal_scroll(phone)
