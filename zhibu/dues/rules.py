@@ -252,14 +252,17 @@ class Quote:
             data["over_norm"] = True
         return data
 
-    def describe(self) -> str:
-        """The quote in one Chinese line (the command's output, the assessment page)."""
+    def describe(self, rounding: str = FEN) -> str:
+        """The quote in one Chinese line (the command's output, the assessment page); a rounding
+        other than the default is named after the amount it made."""
         label = CATEGORY_LABELS[self.category]
         if self.base is not None and self.rate is not None:
             text = (
                 f"{label}党员，月基数 {self.base.quantize(CENT)} 元，按 {rate_percent(self.rate)} "
                 f"交纳，每月党费 {self.monthly} 元"
             )
+            if rounding != FEN and rounding in ROUNDING_LABELS:
+                text += f"（{ROUNDING_LABELS[rounding].replace('（', '，').rstrip('）')}）"
         else:
             text = f"{label}党员，每月党费 {self.monthly} 元（固定金额）"
         if self.over_norm:
