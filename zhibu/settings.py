@@ -245,6 +245,9 @@ RECTIFICATION_RECHECK_MONTHS = env_int("ZHIBU_RECTIFICATION_RECHECK_MONTHS", 3)
 # Material checks (材料质检): how alike two problems must be (0–1, on normalized characters) to
 # be reported as copied between members or repeated from an earlier year.
 TEXTCHECK_SIMILARITY = float(os.environ.get("ZHIBU_TEXTCHECK_SIMILARITY", "0.8"))
+# 优秀 may be at most this share of a branch's 正式党员 (RULES.md §7: 1/3; some places 15%).
+# "1/3", "0.15" or "15%"; checked when the grades are proposed.
+EVALUATION_EXCELLENT_SHARE = os.environ.get("ZHIBU_EVALUATION_EXCELLENT_SHARE", "1/3")
 
 EMAIL_BACKEND = os.environ.get(
     "ZHIBU_EMAIL_BACKEND",
