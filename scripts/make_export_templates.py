@@ -1098,6 +1098,341 @@ def rectification_ledger() -> bytes:
     return _workbook_bytes(wb)
 
 
+# --- 党费 ---------------------------------------------------------------------------------------
+
+MONEY_FORMAT = "#,##0.00"
+MONTHS = [f"{m}月" for m in range(1, 13)]
+
+
+def _money_cells(ws: Worksheet, cells: list[str]) -> None:
+    for ref in cells:
+        ws[ref].number_format = MONEY_FORMAT
+
+
+def dues_sheet() -> bytes:
+    """党费收缴登记表 (FORMS.md): 党支部, 年度 · 序号 · 姓名 · 人员类别 · 交纳基数 · 比例 · 月应交 ·
+    1月…12月实交 · 全年应交 · 全年实交 · 备注 · 合计 · 收款人 and 书记签字."""
+    wb = Workbook()
+    ws = wb.create_sheet()
+    wb.remove(wb.worksheets[0])
+    ws.title = "收缴登记表"
+    head = [
+        ("序号", "{{ row.number }}", 5, "center"),
+        ("姓名", "{{ row.name }}", 9, "center"),
+        ("人员类别", "{{ row.category }}", 8, "center"),
+        ("交纳基数", "{{ row.base }}", 9, "right"),
+        ("比例", "{{ row.rate }}", 6, "center"),
+        ("月应交", "{{ row.monthly }}", 8, "right"),
+        *[(m, f"{{{{ row.paid[{i}] }}}}", 7, "right") for i, m in enumerate(MONTHS)],
+        ("全年应交", "{{ row.due_total }}", 9, "right"),
+        ("全年实交", "{{ row.paid_total }}", 9, "right"),
+        ("备注", "{{ row.remark }}", 22, "left"),
+    ]
+    last = get_column_letter(len(head))
+    for n, (_, _, width, _) in enumerate(head, start=1):
+        ws.column_dimensions[get_column_letter(n)].width = width
+
+    ws.merge_cells(f"A1:{last}1")
+    _put(ws, "A1", "{{ org.name }}{{ year }}年度党费收缴登记表", bold=True, size=16, align="center")
+    ws.row_dimensions[1].height = 32
+    ws.merge_cells("A2:J2")
+    _put(
+        ws,
+        "A2",
+        "党支部：{{ org.name }}　　年度：{{ year }}年　　人数：{{ totals.members }}人",
+        size=10,
+    )
+    ws.merge_cells(f"K2:{last}2")
+    _put(ws, "K2", "单位：元　　导出日期：{{ generated_on }}", size=10, align="right")
+    ws.merge_cells("G3:R3")
+    _put(
+        ws,
+        "G3",
+        "各月实交（收款人在系统中登记，纸质表由收款人签名）",
+        head=True,
+        align="center",
+        size=10,
+    )
+    _box_range(ws, "G3:R3")
+    for n, (label, value, _, align) in enumerate(head, start=1):
+        col = get_column_letter(n)
+        if 7 <= n <= 18:
+            _put(ws, f"{col}4", label, head=True, align="center", size=10)
+        else:
+            _put(ws, f"{col}3", label, head=True, align="center", size=10)
+            ws[f"{col}4"].border, ws[f"{col}4"].fill = BOX, HEAD_FILL
+            ws.merge_cells(f"{col}3:{col}4")
+        _put(ws, f"{col}5", value, box=True, align=align, size=10)
+    ws.row_dimensions[3].height = ws.row_dimensions[4].height = 20
+    ws.row_dimensions[5].height = 20
+    money = [get_column_letter(n) for n in (4, 6, *range(7, 21))]
+    _money_cells(ws, [f"{c}5" for c in money])
+
+    ws.merge_cells("A6:F6")
+    _put(ws, "A6", "合计", head=True, align="center")
+    _box_range(ws, "A6:F6")
+    for i in range(12):
+        col = get_column_letter(7 + i)
+        _put(ws, f"{col}6", f"{{{{ totals.paid[{i}] }}}}", head=True, align="right", size=10)
+    _put(ws, "S6", "{{ totals.due_total }}", head=True, align="right", size=10)
+    _put(ws, "T6", "{{ totals.paid_total }}", head=True, align="right", size=10)
+    _put(ws, f"{last}6", "", head=True)
+    _money_cells(ws, [f"{get_column_letter(c)}6" for c in range(7, 21)])
+    ws.row_dimensions[6].height = 20
+
+    ws.merge_cells(f"A8:{last}8")
+    _put(
+        ws,
+        "A8",
+        "说明：月应交按当月有效的党费核定计算；实交按每笔交纳分配到的月份登记（补交、预交记在所属月份）。"
+        "备注写明减交、免交及批准组织和日期，月应交的调整，补交和代交。",
+        size=9,
+        color="555555",
+    )
+    ws.row_dimensions[8].height = 28
+    ws.merge_cells(f"A9:{last}9")
+    _put(
+        ws,
+        "A9",
+        "收款人签字：＿＿＿＿＿＿　　党支部书记签字：＿＿＿＿＿＿　　（党支部盖章）",
+        align="right",
+    )
+    ws.row_dimensions[9].height = 30
+    ws.merge_cells(f"A10:{last}10")
+    _put(
+        ws, "A10", "{{ org.short_name }} · 由支部系统导出 · {{ generated_on }}", size=9,
+        align="right", color="555555",
+    )  # fmt: skip
+    ws.freeze_panes = "C5"
+    _print_setup(ws, landscape=True, title_rows="3:4")
+    return _workbook_bytes(wb)
+
+
+DUES_LEDGER_SHEET = (
+    ("序号", "{{ row.number }}", 5, "center"),
+    ("日期", "{{ row.date }}", 11, "center"),
+    ("摘要", "{{ row.summary }}", 22, "left"),
+    ("收入", "{{ row.income }}", 11, "right"),
+    ("支出", "{{ row.outgoing }}", 11, "right"),
+    ("结存", "{{ row.balance }}", 11, "right"),
+    ("集体研究决定", "{{ row.decision }}", 26, "left"),
+    ("凭证号", "{{ row.voucher }}", 13, "center"),
+    ("说明", "{{ row.note }}", 20, "left"),
+)
+
+
+def dues_ledger() -> bytes:
+    wb = Workbook()
+    ws = wb.create_sheet()
+    wb.remove(wb.worksheets[0])
+    ws.title = "党费收支台账"
+    last = get_column_letter(len(DUES_LEDGER_SHEET))
+    for n, (_, _, width, _) in enumerate(DUES_LEDGER_SHEET, start=1):
+        ws.column_dimensions[get_column_letter(n)].width = width
+    ws.merge_cells(f"A1:{last}1")
+    _put(ws, "A1", "{{ title }}", bold=True, size=16, align="center")
+    ws.row_dimensions[1].height = 32
+    ws.merge_cells(f"A2:{last}2")
+    _put(
+        ws,
+        "A2",
+        "上年结转 {{ opening }} 元　本年收缴 {{ totals.collected }} 元　上缴 {{ totals.handed_up }} 元"
+        "　返还 {{ totals.returned }} 元　支出 {{ totals.spent }} 元　年末结存 {{ closing }} 元",
+        size=10,
+    )
+    ws.row_dimensions[2].height = 20
+    for n, (label, value, _, align) in enumerate(DUES_LEDGER_SHEET, start=1):
+        col = get_column_letter(n)
+        _put(ws, f"{col}3", label, head=True, align="center", size=10)
+        _put(ws, f"{col}5", value, box=True, align=align, size=10)
+    ws.merge_cells("A4:C4")
+    _put(ws, "A4", "上年结转", box=True, align="center", size=10)
+    _box_range(ws, "A4:C4")
+    _put(ws, "D4", "", box=True)
+    _put(ws, "E4", "", box=True)
+    _put(ws, "F4", "{{ opening }}", box=True, align="right", size=10)
+    ws.merge_cells(f"G4:{last}4")
+    _box_range(ws, f"G4:{last}4")
+    ws.merge_cells("A6:C6")
+    _put(ws, "A6", "本年合计", head=True, align="center", size=10)
+    _box_range(ws, "A6:C6")
+    _put(ws, "D6", "{{ totals.collected + totals.returned }}", head=True, align="right", size=10)
+    _put(ws, "E6", "{{ totals.handed_up + totals.spent }}", head=True, align="right", size=10)
+    _put(ws, "F6", "{{ closing }}", head=True, align="right", size=10)
+    ws.merge_cells(f"G6:{last}6")
+    _box_range(ws, f"G6:{last}6")
+    _money_cells(ws, ["D5", "E5", "F5", "F4", "D6", "E6", "F6"])
+    for r in (3, 4, 5, 6):
+        ws.row_dimensions[r].height = 20
+    ws.merge_cells(f"A8:{last}8")
+    _put(
+        ws,
+        "A8",
+        "说明：收缴党费按交纳日期每天合为一行；上缴上级党委、上级返还和支出逐笔登记，支出写明用途、"
+        "集体研究决定和凭证号；登记有误的账目不删除，另起一行冲销（金额为负）。结存 = 上年结转 + 收缴 + "
+        "返还 − 上缴 − 支出。",
+        size=9,
+        color="555555",
+    )
+    ws.row_dimensions[8].height = 30
+    ws.merge_cells(f"A9:{last}9")
+    _put(ws, "A9", "记账人签字：＿＿＿＿＿＿　　党支部书记签字：＿＿＿＿＿＿", align="right")
+    ws.row_dimensions[9].height = 30
+    ws.freeze_panes = "A4"
+    _print_setup(ws, landscape=True, title_rows="3:3")
+
+    months = wb.create_sheet("按月汇总")
+    months.column_dimensions["A"].width = 12
+    months.column_dimensions["B"].width = 11
+    months.merge_cells("A1:B1")
+    _put(months, "A1", "{{ org.short_name }}{{ year }}年党费按月汇总", bold=True, size=14)
+    months.row_dimensions[1].height = 28
+    _put(months, "A2", "项目", head=True, align="center", size=10)
+    _put(months, "B2", "{{ col.month }}", head=True, align="center", size=10)
+    for r, (label, key) in enumerate(
+        (("收缴", "collected"), ("上缴", "handed_up"), ("返还", "returned"), ("支出", "spent"),
+         ("月末结存", "balance")),
+        start=3,
+    ):  # fmt: skip
+        _put(months, f"A{r}", label, head=True, align="center", size=10)
+        _put(months, f"B{r}", f"{{{{ col.{key} }}}}", box=True, align="right", size=10)
+        months[f"B{r}"].number_format = MONEY_FORMAT
+    _put(
+        months, "A9", "单位：元　　导出日期：{{ generated_on }}", size=9, color="555555", wrap=False
+    )
+    _print_setup(months, landscape=True, title_rows="2:2")
+    return _workbook_bytes(wb)
+
+
+def dues_report() -> bytes:
+    doc = Document()
+    section = _portrait(doc)
+    _letter_styles(doc)
+    _footer(section, "{{ org.name }} · 党费收缴使用情况公示")
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+
+    _para(doc, "{{ title }}", style="文书标题")
+    _para(doc, "{% if period %}公示期：{{ period }}{% endif %}", style="文书副标题")
+    _para(
+        doc,
+        "按照党费收缴、使用和管理的规定，现将本支部{{ year }}年度党费收缴、上缴、使用和结存情况"
+        "公示如下（统计截至{{ through }}，金额单位：元）。",
+        style="记录正文",
+    )
+    _tag(doc, "{%p if note %}")
+    _para(doc, "{{ note }}", style="记录正文")
+    _tag(doc, "{%p endif %}")
+
+    _para(doc, "一、党费收缴", style="栏目标题")
+    _para(
+        doc,
+        "本支部应交纳党费的党员{{ members.total }}名，应交党费{{ due_total }}元，实交{{ paid_total }}元。"
+        "按时交清{{ members.paid_in_full }}名{% if members.in_arrears %}，欠交{{ members.in_arrears }}名"
+        "{% endif %}{% if members.exempt %}，经批准免交{{ members.exempt }}名{% endif %}。"
+        "本年共收缴党费{{ collected }}元（按交纳日期，含补交和预交）。",
+        style="记录正文",
+    )
+    _tag(doc, "{%p if paid_members %}")
+    table = doc.add_table(rows=1, cols=4, style="Table Grid")
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(
+        table.rows[0].cells, ("序号", "姓名", "月交纳额", "全年交纳额"), strict=True
+    ):
+        _label(cell, text)
+    _repeat_header(table.rows[0])
+    _tag_row(table, "{%tr for p in paid_members %}")
+    row = table.add_row()
+    _cell(row.cells[0], "{{ p.number }}", align=center)
+    _cell(row.cells[1], "{{ p.name }}", align=center)
+    _cell(row.cells[2], "{{ p.monthly }}", align=right)
+    _cell(row.cells[3], "{{ p.paid_total }}", align=right)
+    _tag_row(table, "{%tr endfor %}")
+    _widths(table, [1.6, 5.0, 4.6, 4.6])
+    _tag(doc, "{%p endif %}")
+    _para(doc, "欠交和免交的同志只计人数，不列姓名。", style="附注")
+
+    _para(doc, "二、党费上缴和返还", style="栏目标题")
+    _para(
+        doc,
+        "本年上缴上级党委{{ handed_up }}元{% if handed_up_lines %}（{% for h in handed_up_lines %}"
+        "{{ h.date }}{{ h.amount }}元{% if not loop.last %}；{% endif %}{% endfor %}）{% endif %}；"
+        "上级返还{{ returned }}元{% if returned_lines %}（{% for r in returned_lines %}"
+        "{{ r.date }}{{ r.amount }}元{% if not loop.last %}；{% endif %}{% endfor %}）{% endif %}。",
+        style="记录正文",
+    )
+
+    _para(doc, "三、党费使用", style="栏目标题")
+    _para(doc, "本年支出{{ spent }}元，均经集体研究决定，按用途：", style="记录正文")
+    table = doc.add_table(rows=1, cols=3, style="Table Grid")
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, ("用途", "金额", "占支出"), strict=True):
+        _label(cell, text)
+    _tag_row(table, "{%tr for u in uses %}")
+    row = table.add_row()
+    _cell(row.cells[0], "{{ u.name }}")
+    _cell(row.cells[1], "{{ u.amount }}", align=right)
+    _cell(row.cells[2], "{{ u.share }}", align=center)
+    _tag_row(table, "{%tr endfor %}")
+    _widths(table, [6.0, 5.0, 3.0])
+    _tag(doc, "{%p if spendings %}")
+    _para(doc, "每笔支出：", style="记录正文")
+    table = doc.add_table(rows=1, cols=5, style="Table Grid")
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(
+        table.rows[0].cells, ("序号", "日期", "用途", "金额", "集体研究决定及说明"), strict=True
+    ):
+        _label(cell, text)
+    _repeat_header(table.rows[0])
+    _tag_row(table, "{%tr for s in spendings %}")
+    row = table.add_row()
+    _cell(row.cells[0], "{{ s.number }}", align=center)
+    _cell(row.cells[1], "{{ s.date }}", align=center)
+    _cell(row.cells[2], "{{ s.use }}", align=center)
+    _cell(row.cells[3], "{{ s.amount }}", align=right)
+    _cell(row.cells[4], "{{ s.decision }}{% if s.note %}；{{ s.note }}{% endif %}")
+    _tag_row(table, "{%tr endfor %}")
+    _widths(table, [1.2, 3.4, 3.0, 2.4, 6.8])
+    _tag(doc, "{%p endif %}")
+
+    _para(doc, "四、结存", style="栏目标题")
+    _para(
+        doc,
+        "上年结转{{ opening }}元，加本年收缴{{ collected }}元、返还{{ returned }}元，"
+        "减上缴{{ handed_up }}元、支出{{ spent }}元，年末结存{{ closing }}元。",
+        style="记录正文",
+    )
+
+    _para(doc, "五、各月收支", style="栏目标题")
+    table = doc.add_table(rows=1, cols=4, style="Table Grid")
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, ("月份", "收缴", "支出", "月末结存"), strict=True):
+        _label(cell, text)
+    _tag_row(table, "{%tr for m in months %}")
+    row = table.add_row()
+    _cell(row.cells[0], "{{ m.month }}", align=center)
+    _cell(row.cells[1], "{{ m.collected }}", align=right)
+    _cell(row.cells[2], "{{ m.spent }}", align=right)
+    _cell(row.cells[3], "{{ m.balance }}", align=right)
+    _tag_row(table, "{%tr endfor %}")
+    _widths(table, [3.0, 4.0, 4.0, 4.0])
+
+    _para(doc)
+    _para(
+        doc,
+        "党员对公示内容有疑问的，请在公示期内向{{ contact or '党支部' }}反映。",
+        style="记录正文",
+    )
+    _para(doc)
+    _para(doc, "{{ org.name }}", align=right)
+    _para(doc, "{{ generated_on }}", align=right)
+
+    _fixed_properties(doc, "党费收缴使用情况公示")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
 # --- reproducible packages --------------------------------------------------------------------
 
 
@@ -1129,6 +1464,9 @@ BUILDERS = {
     "rectification_ledger_docx.docx": rectification_ledger_docx,
     "lifemeeting_feedback.docx": lifemeeting_feedback,
     "lifemeeting_report.docx": lifemeeting_report,
+    "dues_sheet.xlsx": dues_sheet,
+    "dues_ledger.xlsx": dues_ledger,
+    "dues_report.docx": dues_report,
 }
 
 

@@ -68,6 +68,9 @@ VERBS = {
     "export.rectification_ledger_docx": "导出整改台账（Word）",
     "export.lifemeeting_feedback": "导出组织生活会书面反馈",
     "export.lifemeeting_report": "导出组织生活会情况报告",
+    "export.dues_sheet": "导出党费收缴登记表",
+    "export.dues_ledger": "导出党费收支台账",
+    "export.dues_report": "导出党费收缴使用情况公示",
     "lifemeeting.plan": "制定组织生活会方案",
     "lifemeeting.update": "修改组织生活会方案",
     "lifemeeting.submit": "报送组织生活会方案",
@@ -102,6 +105,10 @@ VERBS = {
     "interview.record": "登记约谈",
     "publication.create": "发布公示",
     "publication.withdraw": "撤回公示",
+    "dues.expense_record": "登记党费上缴、返还或支出",
+    "dues.expense_reverse": "冲销党费账目",
+    "dues.report_publish": "公示党费收缴使用情况",
+    "dues.report_withdraw": "撤回党费收缴使用情况公示",
     "poll.create": "建立投票",
     "poll.update": "修改投票",
     "poll.open": "开始投票",
@@ -288,3 +295,22 @@ def show(value: object) -> object:
     if isinstance(value, dict):
         return "，".join(f"{field_label(str(k))}: {v}" for k, v in value.items())
     return value
+
+# The 党费账 and its 公示 (zhibu/dues/ledger.py).
+register(
+    "dues.duesexpense",
+    {
+        "kind": "类型",
+        "on": "日期",
+        "amount": "金额",
+        "use": "用途",
+        "decision": "集体研究决定",
+        "voucher": "凭证号",
+        "note": "说明",
+        "reason": "冲销原因",
+    },
+)
+register(
+    "dues.duesreport",
+    {"year": "年度", "contact": "联系人及电话", "withdrawn_at": "撤回时间"},
+)

@@ -40,6 +40,9 @@ from zhibu.rectification.queries import OVERDUE, LedgerFilter, annotate, ledger
 from zhibu.reports import rules
 
 if TYPE_CHECKING:
+    from zhibu.dues.ledger import YearLedger
+    from zhibu.dues.models import DuesReport
+    from zhibu.dues.sheets import Sheet
     from zhibu.lifemeetings.models import LifeMeeting
 
 KIND_SHORT = {
@@ -594,3 +597,182 @@ def lifemeeting_report_context(lm: LifeMeeting, today: dt.date | None = None) ->
     from zhibu.lifemeetings.documents import report_context
 
     return report_context(lm, today)
+
+
+# --- 党费 ----------------------------------------------------------------------------------------
+# Read where the dues are kept (``dues.sheets.year_sheet``, ``dues.ledger.year_ledger``);
+# money goes to the .xlsx as numbers (sums and formats work) and to the .docx as text.
+
+
+def _yuan(value: Any) -> str:
+    return f"{value:,.2f}"
+
+
+def _number(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _dues_header(branch: Organization, year: int, what: str) -> dict[str, Any]:
+    return {
+        "org": _org(branch),
+        "generated_on": _today(),
+        "year": year,
+        "title": f"{branch.display_name}{year}年度{what}",
+    }
+
+
+def dues_sheet_context(
+    branch: Organization, year: int, today: dt.date | None = None
+) -> dict[str, Any]:
+    """党费收缴登记表 (.xlsx): one row per member, 1—12月实交 as lists (2 queries)."""
+    from zhibu.dues.sheets import year_sheet
+
+    sheet = year_sheet(branch, year, today)
+    rows = [
+        {
+            "number": r.number,
+            "name": r.name,
+            "category": r.category,
+            "base": _number(r.base),
+            "rate": r.rate_text,
+            "monthly": _number(r.monthly),
+            "paid": [p if p else "" for p in r.paid],
+            "due": [_number(d) for d in r.due],
+            "due_total": r.due_total,
+            "paid_total": r.paid_total,
+            "status": r.status_label,
+            "remark": r.remark,
+        }
+        for r in sheet.rows
+    ]
+    return {
+        **_dues_header(branch, year, "党费收缴登记表"),
+        "rows": rows,
+        "totals": {
+            "members": len(rows),
+            "paid": sheet.months_paid,
+            "due_total": sheet.due_total,
+            "paid_total": sheet.paid_total,
+        },
+    }
+
+
+def dues_ledger_context(branch: Organization, year: int) -> dict[str, Any]:
+    """党费收支台账 (.xlsx): each line with the balance after it, and each month (6 queries)."""
+    from zhibu.dues.ledger import year_ledger
+
+    book = year_ledger(branch, year)
+    return {
+        **_dues_header(branch, year, "党费收支台账"),
+        "opening": book.opening,
+        "closing": book.closing,
+        "totals": dict(book.totals),
+        "rows": [
+            {
+                "number": n,
+                "date": line.on.isoformat(),
+                "kind": line.kind_label,
+                "summary": line.summary,
+                "income": _number(line.income),
+                "outgoing": _number(line.outgoing),
+                "balance": line.balance,
+                "use": line.use_label,
+                "decision": line.decision,
+                "voucher": line.voucher,
+                "note": line.note,
+            }
+            for n, line in enumerate(book.lines, start=1)
+        ],
+        "columns": [
+            {
+                "index": i,
+                "month": m.label,
+                "collected": m.collected,
+                "handed_up": m.handed_up,
+                "returned": m.returned,
+                "spent": m.spent,
+                "balance": m.balance,
+            }
+            for i, m in enumerate(book.months)
+        ],
+    }
+
+
+def dues_report_context(
+    branch: Organization,
+    year: int,
+    report: DuesReport | None = None,
+    today: dt.date | None = None,
+    *,
+    book: YearLedger | None = None,
+    sheet: Sheet | None = None,
+) -> dict[str, Any]:
+    """党费收缴使用情况公示 (.docx, and the page): the ledger's totals and lines, the members'
+    counts, and by name only those who paid in full (8 queries, or none given the ledger and
+    the sheet)."""
+    from zhibu.dues.ledger import year_ledger
+    from zhibu.dues.sheets import EXEMPT, IN_ARREARS, PAID_IN_FULL, year_sheet
+
+    today = today or timezone.localdate()
+    book = book or year_ledger(branch, year)
+    sheet = sheet or year_sheet(branch, year, today)
+    spent = book.totals["spent"]
+    paid = [r for r in sheet.rows if r.status == PAID_IN_FULL]
+    period = ""
+    if report is not None:
+        period = f"{rules.zh_long_date(report.starts_on)}至{rules.zh_long_date(report.ends_on)}"
+    return {
+        **_dues_header(branch, year, "党费收缴使用情况公示"),
+        "through": f"{year}年{sheet.through}月" if sheet.through else "",
+        "members": {
+            "total": len(sheet.counted()),
+            "paid_in_full": len(paid),
+            "in_arrears": sheet.count(IN_ARREARS),
+            "exempt": sheet.count(EXEMPT),
+        },
+        "due_total": _yuan(sheet.due_so_far),
+        "paid_total": _yuan(sheet.paid_so_far),
+        "opening": _yuan(book.opening),
+        "collected": _yuan(book.totals["collected"]),
+        "handed_up": _yuan(book.totals["handed_up"]),
+        "returned": _yuan(book.totals["returned"]),
+        "spent": _yuan(spent),
+        "closing": _yuan(book.closing),
+        "paid_members": [
+            {
+                "number": n,
+                "name": r.name,
+                "monthly": _yuan(r.monthly or 0),
+                "paid_total": _yuan(r.paid_total),
+            }
+            for n, r in enumerate(paid, start=1)
+        ],
+        "handed_up_lines": [
+            {"number": n, "date": rules.zh_long_date(x.on), "amount": _yuan(x.amount),
+             "voucher": x.voucher}
+            for n, x in enumerate(book.handed_up_lines, start=1)
+        ],  # fmt: skip
+        "returned_lines": [
+            {"number": n, "date": rules.zh_long_date(x.on), "amount": _yuan(x.amount)}
+            for n, x in enumerate(book.returned_lines, start=1)
+        ],
+        "uses": [
+            {"name": label, "amount": _yuan(amount),
+             "share": rules.rate(int(amount * 100), int(spent * 100)) if spent else "—"}
+            for _, label, amount in book.by_use
+        ],  # fmt: skip
+        "spendings": [
+            {"number": n, "date": rules.zh_long_date(x.on), "use": x.use_label,
+             "amount": _yuan(x.amount), "decision": x.decision,
+             "note": ("冲销：" if x.is_correction else "") + x.note}
+            for n, x in enumerate(book.spent_lines, start=1)
+        ],  # fmt: skip
+        "months": [
+            {"month": m.label, "collected": _yuan(m.collected), "spent": _yuan(m.spent),
+             "balance": _yuan(m.balance)}
+            for m in book.months
+        ],  # fmt: skip
+        "period": period,
+        "contact": report.contact if report is not None else "",
+        "note": report.note if report is not None else "",
+    }

@@ -690,6 +690,207 @@ LIFEMEETING_REPORT = Document(
     ),
 )
 
+# --- 党费 (built in zhibu/dues: sheets.year_sheet, ledger.year_ledger) ------------------------
+
+DUES_HEADER = (
+    *ORG,
+    GENERATED,
+    Field("year", "年度", 2026),
+    Field("title", "标题", "第一党支部2026年度党费收缴登记表"),
+)
+
+DUES_SHEET = Document(
+    key="dues_sheet",
+    name="党费收缴登记表",
+    format=XLSX,
+    description="一个党支部一年的党费收缴登记表：每名党员一行（人员类别、交纳基数、比例、月应交，"
+    "1—12月实交，全年应交、全年实交，备注写减免及批准、月应交调整、补交、代交），底部合计，"
+    "留收款人和书记签字处。应交按当月有效的党费核定计算，实交按交纳分配到的月份。",
+    spec=(
+        *DUES_HEADER,
+        Loop(
+            "rows",
+            "row",
+            "每名党员一行（当年在本支部交纳党费的党员）",
+            (
+                Field("number", "序号", 1),
+                Field("name", "姓名", "梅党员"),
+                Field("category", "人员类别（在职/离退休/农民/学生……）", "在职"),
+                Field("base", "交纳基数（月，固定金额的为空）", 4500),
+                Field("rate", "比例（如 1%；固定金额的为空）", "1%"),
+                Field("monthly", "月应交（年内调整过的为最后的金额）", 45),
+                Field(
+                    "paid",
+                    "1—12月实交（列表，paid[0] 为1月；没有交的为空）",
+                    [45, 45, "", "", "", "", "", "", "", "", "", ""],
+                ),
+                Field(
+                    "due",
+                    "1—12月应交（列表；不在本支部交纳的月份为空）",
+                    [45, 45, 45, 45, 45, 45, 45, 45, 45, 45, 45, 45],
+                ),
+                Field("due_total", "全年应交", 540),
+                Field("paid_total", "全年实交", 90),
+                Field("status", "交纳情况（已交清/欠交/免交）", "欠交"),
+                Field("remark", "备注（减免及批准、调整、补交、代交）", "补交1个月"),
+            ),
+        ),
+        Field("totals.members", "人数", 2),
+        Field(
+            "totals.paid",
+            "各月实交合计（列表，与 row.paid 对应）",
+            [90, 90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        ),
+        Field("totals.due_total", "全年应交合计", 1080),
+        Field("totals.paid_total", "全年实交合计", 180),
+    ),
+)
+
+DUES_LEDGER = Document(
+    key="dues_ledger",
+    name="党费收支台账",
+    format=XLSX,
+    description="一个党支部一年的党费账：上年结转，每天收缴的党费（合为一行）、上缴上级党委、"
+    "上级返还、支出（用途、集体研究决定、凭证号）逐行登记并算出结存；冲销的账目另起一行、"
+    "金额为负。第二张工作表按月汇总（每月一列）。",
+    spec=(
+        *DUES_HEADER,
+        Field("opening", "上年结转", 120),
+        Field("closing", "年末结存", 360),
+        Field("totals.collected", "本年收缴", 1080),
+        Field("totals.handed_up", "本年上缴", 800),
+        Field("totals.returned", "本年返还", 200),
+        Field("totals.spent", "本年支出", 240),
+        Loop(
+            "rows",
+            "row",
+            "每笔账目一行（按日期先后）",
+            (
+                Field("number", "序号", 1),
+                Field("date", "日期", "2026-03-10"),
+                Field("kind", "类型（收缴党费/上缴上级党委/上级返还/支出）", "支出"),
+                Field("summary", "摘要", "支出：教育培训"),
+                Field("income", "收入金额（收缴、返还；其他为空）", ""),
+                Field("outgoing", "支出金额（上缴、支出；其他为空）", 240),
+                Field("balance", "结存", 360),
+                Field("use", "用途（支出）", "教育培训"),
+                Field("decision", "集体研究决定（支出）", "支委会 2026-03-05 决定"),
+                Field("voucher", "凭证号", "2026-007"),
+                Field("note", "说明（冲销的原因）", ""),
+            ),
+        ),
+        Loop(
+            "columns",
+            "col",
+            "每月一列（按月汇总工作表）",
+            (
+                Field("index", "列序号（从0起）", 0),
+                Field("month", "月份", "1月"),
+                Field("collected", "收缴", 90),
+                Field("handed_up", "上缴", 0),
+                Field("returned", "返还", 0),
+                Field("spent", "支出", 0),
+                Field("balance", "月末结存", 210),
+            ),
+            samples=12,
+        ),
+    ),
+)
+
+DUES_REPORT = Document(
+    key="dues_report",
+    name="党费收缴使用情况公示",
+    format=DOCX,
+    description="向本支部党员公示一年的党费收缴、上缴、返还、使用和结存：党员人数、应交和实交、"
+    "交清和欠交的人数（欠交和免交的同志只计人数、不列姓名），交清党费的党员姓名、月交纳额和"
+    "全年交纳额，上缴的金额和日期，各项用途的支出（含集体研究决定），各月收支，公示期和联系人。",
+    spec=(
+        *DUES_HEADER,
+        Field("through", "统计截至（如“2026年12月”）", "2026年12月"),
+        Field("members.total", "应交纳党费的党员人数", 7),
+        Field("members.paid_in_full", "按时交清的人数", 6),
+        Field("members.in_arrears", "欠交的人数", 1),
+        Field("members.exempt", "免交的人数", 0),
+        Field("due_total", "应交党费合计（元）", "3,240.00"),
+        Field("paid_total", "实交党费合计（元）", "3,195.00"),
+        Field("opening", "上年结转（元）", "120.00"),
+        Field("collected", "本年收缴（元，按交纳日期，含补交和预交）", "3,240.00"),
+        Field("handed_up", "上缴上级党委（元）", "3,000.00"),
+        Field("returned", "上级返还（元）", "600.00"),
+        Field("spent", "支出（元）", "480.00"),
+        Field("closing", "结存（元）", "480.00"),
+        Loop(
+            "paid_members",
+            "p",
+            "交清党费的党员",
+            (
+                Field("number", "序号", 1),
+                Field("name", "姓名", "梅党员"),
+                Field("monthly", "月交纳额（元）", "45.00"),
+                Field("paid_total", "全年交纳额（元）", "540.00"),
+            ),
+        ),
+        Loop(
+            "handed_up_lines",
+            "h",
+            "上缴上级党委",
+            (
+                Field("number", "序号", 1),
+                Field("date", "日期", "2026年6月30日"),
+                Field("amount", "金额（元）", "1,500.00"),
+                Field("voucher", "凭证号", "SJ-2026-01"),
+            ),
+        ),
+        Loop(
+            "returned_lines",
+            "r",
+            "上级返还",
+            (
+                Field("number", "序号", 1),
+                Field("date", "日期", "2026年8月10日"),
+                Field("amount", "金额（元）", "600.00"),
+            ),
+        ),
+        Loop(
+            "uses",
+            "u",
+            "各项用途的支出（全部用途，没有支出的为0.00）",
+            (
+                Field("name", "用途", "教育培训"),
+                Field("amount", "金额（元）", "240.00"),
+                Field("share", "占支出的比例", "50%"),
+            ),
+        ),
+        Loop(
+            "spendings",
+            "s",
+            "每笔支出",
+            (
+                Field("number", "序号", 1),
+                Field("date", "日期", "2026年3月10日"),
+                Field("use", "用途", "教育培训"),
+                Field("amount", "金额（元）", "240.00"),
+                Field("decision", "集体研究决定", "支委会 2026-03-05 决定"),
+                Field("note", "说明", "党员培训教材"),
+            ),
+        ),
+        Loop(
+            "months",
+            "m",
+            "各月收支",
+            (
+                Field("month", "月份", "1月"),
+                Field("collected", "收缴（元）", "270.00"),
+                Field("spent", "支出（元）", "0.00"),
+                Field("balance", "月末结存（元）", "390.00"),
+            ),
+        ),
+        Field("period", "公示期（还没有发布时为空）", "2027年1月5日至2027年1月14日"),
+        Field("contact", "联系人及电话（还没有发布时为空）", "石书记 13900000000"),
+        Field("note", "公示说明", ""),
+    ),
+)
+
 DOCUMENTS: dict[str, Document] = {
     d.key: d
     for d in (
@@ -700,6 +901,9 @@ DOCUMENTS: dict[str, Document] = {
         RECTIFICATION_LEDGER_DOCX,
         LIFEMEETING_FEEDBACK,
         LIFEMEETING_REPORT,
+        DUES_SHEET,
+        DUES_LEDGER,
+        DUES_REPORT,
     )
 }
 
