@@ -19,5 +19,6 @@ urlpatterns = [
     path("rectification/", include("zhibu.rectification.urls")),
     path("ballots/", include("zhibu.ballots.urls")),
     path("evaluations/", include("zhibu.evaluations.urls")),
+    path("dues/", include("zhibu.dues.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -123,6 +123,12 @@ VERBS = {
     "evaluation.propose": "支委会提出评定意见",
     "evaluation.confirm": "支部党员大会确定评定结果",
     "evaluation.publish": "公示民主评议结果",
+    "dues.settings_update": "修改党费设置",
+    "dues.assessment_set": "核定党费",
+    "dues.bases_import": "批量核定党费基数",
+    "dues.payment_record": "登记党费交纳",
+    "dues.credit_apply": "预交党费抵交",
+    "dues.payment_reverse": "冲正党费交纳",
 }
 
 FIELDS = {
@@ -295,6 +301,7 @@ def show(value: object) -> object:
     if isinstance(value, dict):
         return "，".join(f"{field_label(str(k))}: {v}" for k, v in value.items())
     return value
+
 
 # The 党费账 and its 公示 (zhibu/dues/ledger.py).
 register(

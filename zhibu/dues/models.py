@@ -146,6 +146,10 @@ class DuesAssessment(models.Model):
     def __str__(self) -> str:
         return f"{self.member} {self.valid_from:%Y-%m}起 {self.monthly}元/月"
 
+    @property
+    def rate_percent(self) -> str:
+        return rules.rate_percent(self.rate) if self.rate is not None else ""
+
 
 class DuesPaymentQuerySet(models.QuerySet["DuesPayment"]):
     def visible_to(self, user: User) -> DuesPaymentQuerySet:

@@ -16,12 +16,12 @@ Pure functions over plain values (no ORM), used by every page, service and comma
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from zhibu.core.dates import add_months
-from zhibu.dues.rules import month_of, months_between
+from zhibu.dues.rules import ZERO, MonthDue, month_of, months_between
 
 
 @dataclass(frozen=True)
@@ -112,3 +112,27 @@ def due_by_month(
         if amount is not None:
             out.append((month, amount))
     return out
+
+
+def owed_dues(
+    stays_: Sequence[Stay],
+    assessments: Sequence[tuple[dt.date, Decimal]],
+    paid: Mapping[dt.date, Decimal],
+    end: dt.date,
+    *,
+    start: dt.date | None = None,
+    branch: int | None = None,
+) -> list[MonthDue]:
+    """Each month the member owes (to ``branch``, when given), from the first assessment (or
+    ``start``, if later) to ``end``, with the amount due and what has been paid towards it: the
+    input of ``rules.allocate`` and ``rules.unpaid_streak``."""
+    if not assessments:
+        return []
+    first = min(valid_from for valid_from, _ in assessments)
+    if start is not None:
+        first = max(first, month_of(start))
+    months = months_owed(stays_, first, end, branch=branch)
+    return [
+        MonthDue(month, due, paid.get(month, ZERO))
+        for month, due in due_by_month(assessments, months)
+    ]
