@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import CharField, DecimalField, IntegerField, Q, Sum, Value
-from django.db.models.functions import Coalesce
 
 from zhibu.core.dates import add_months
 from zhibu.dues import rules
@@ -76,7 +75,7 @@ def _paid(member_ids: Iterable[int], until: dt.date) -> dict[int, dict[dt.date, 
         .order_by()
     )
     for member_id, month, total in rows:
-        out[member_id][month] = total
+        out[member_id][month] = Decimal(total).quantize(rules.CENT)
     return out
 
 
@@ -200,12 +199,13 @@ def sheet(branch: Organization, month: dt.date) -> list[SheetRow]:
     assessments = _assessments(ids)
     moves = _moves(ids)
     paid = _paid(ids, add_months(month, 120))
-    totals = dict(
-        DuesPayment.objects.filter(member_id__in=ids)
+    totals = {
+        pk: Decimal(total).quantize(rules.CENT)
+        for pk, total in DuesPayment.objects.filter(member_id__in=ids)
         .values_list("member_id")
         .annotate(total=Sum("amount"))
         .order_by()
-    )
+    }
     settled: dict[int, list[DuesPayment]] = defaultdict(list)
     for alloc in (
         DuesAllocation.objects.filter(member_id__in=ids, month=month, amount__gt=0)
@@ -301,11 +301,13 @@ def arrears(
         .party_members()
         .filter(subtree_q(org.path, prefix="branch__"))
         .annotate(tag=Value("m", output_field=text))
+        .order_by()
         .values_list("tag", "pk", "joined_on", Value(None, output_field=money), "branch_id",
                      "name", "id_number_tail", "branch__code", "branch__name")
     )  # fmt: skip
     assessed = (
         DuesAssessment.objects.filter(in_tree)
+        .order_by()
         .annotate(tag=Value("a", output_field=text), **blank)
         .values_list("tag", "member_id", "valid_from", "monthly", Value(0, output_field=number),
                      "t1", "t2", "t3", "t4")
@@ -327,7 +329,7 @@ def arrears(
         elif tag == "a":
             assessments[pk].append((day, Decimal(amount)))
         else:
-            paid[pk][day] = Decimal(amount)
+            paid[pk][day] = Decimal(amount).quantize(rules.CENT)
     out = []
     for pk, (joined, branch_id, name, tail, code, branch_name) in who.items():
         member_stays = stays(joined_on=joined, branch=branch_id)
