@@ -609,7 +609,11 @@ def _yuan(value: Any) -> str:
 
 
 def _number(value: Any) -> Any:
-    return "" if value is None else value
+    """A sum for an .xlsx cell: computed in ``Decimal``, handed over as a number (the template
+    engine writes only int/float as numbers; Excel holds a float either way, exact to the fen)."""
+    if value is None or value == "":
+        return ""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _dues_header(branch: Organization, year: int, what: str) -> dict[str, Any]:
@@ -636,10 +640,10 @@ def dues_sheet_context(
             "base": _number(r.base),
             "rate": r.rate_text,
             "monthly": _number(r.monthly),
-            "paid": [p if p else "" for p in r.paid],
+            "paid": [_number(p) if p else "" for p in r.paid],
             "due": [_number(d) for d in r.due],
-            "due_total": r.due_total,
-            "paid_total": r.paid_total,
+            "due_total": _number(r.due_total),
+            "paid_total": _number(r.paid_total),
             "status": r.status_label,
             "remark": r.remark,
         }
@@ -650,9 +654,9 @@ def dues_sheet_context(
         "rows": rows,
         "totals": {
             "members": len(rows),
-            "paid": sheet.months_paid,
-            "due_total": sheet.due_total,
-            "paid_total": sheet.paid_total,
+            "paid": [_number(p) for p in sheet.months_paid],
+            "due_total": _number(sheet.due_total),
+            "paid_total": _number(sheet.paid_total),
         },
     }
 
@@ -664,9 +668,9 @@ def dues_ledger_context(branch: Organization, year: int) -> dict[str, Any]:
     book = year_ledger(branch, year)
     return {
         **_dues_header(branch, year, "党费收支台账"),
-        "opening": book.opening,
-        "closing": book.closing,
-        "totals": dict(book.totals),
+        "opening": _number(book.opening),
+        "closing": _number(book.closing),
+        "totals": {kind: _number(value) for kind, value in book.totals.items()},
         "rows": [
             {
                 "number": n,
@@ -675,7 +679,7 @@ def dues_ledger_context(branch: Organization, year: int) -> dict[str, Any]:
                 "summary": line.summary,
                 "income": _number(line.income),
                 "outgoing": _number(line.outgoing),
-                "balance": line.balance,
+                "balance": _number(line.balance),
                 "use": line.use_label,
                 "decision": line.decision,
                 "voucher": line.voucher,
@@ -687,11 +691,11 @@ def dues_ledger_context(branch: Organization, year: int) -> dict[str, Any]:
             {
                 "index": i,
                 "month": m.label,
-                "collected": m.collected,
-                "handed_up": m.handed_up,
-                "returned": m.returned,
-                "spent": m.spent,
-                "balance": m.balance,
+                "collected": _number(m.collected),
+                "handed_up": _number(m.handed_up),
+                "returned": _number(m.returned),
+                "spent": _number(m.spent),
+                "balance": _number(m.balance),
             }
             for i, m in enumerate(book.months)
         ],
@@ -748,8 +752,12 @@ def dues_report_context(
             for n, r in enumerate(paid, start=1)
         ],
         "handed_up_lines": [
-            {"number": n, "date": rules.zh_long_date(x.on), "amount": _yuan(x.amount),
-             "voucher": x.voucher}
+            {
+                "number": n,
+                "date": rules.zh_long_date(x.on),
+                "amount": _yuan(x.amount),
+                "voucher": x.voucher,
+            }
             for n, x in enumerate(book.handed_up_lines, start=1)
         ],  # fmt: skip
         "returned_lines": [
@@ -757,19 +765,31 @@ def dues_report_context(
             for n, x in enumerate(book.returned_lines, start=1)
         ],
         "uses": [
-            {"name": label, "amount": _yuan(amount),
-             "share": rules.rate(int(amount * 100), int(spent * 100)) if spent else "—"}
+            {
+                "name": label,
+                "amount": _yuan(amount),
+                "share": rules.rate(int(amount * 100), int(spent * 100)) if spent else "—",
+            }
             for _, label, amount in book.by_use
         ],  # fmt: skip
         "spendings": [
-            {"number": n, "date": rules.zh_long_date(x.on), "use": x.use_label,
-             "amount": _yuan(x.amount), "decision": x.decision,
-             "note": ("冲销：" if x.is_correction else "") + x.note}
+            {
+                "number": n,
+                "date": rules.zh_long_date(x.on),
+                "use": x.use_label,
+                "amount": _yuan(x.amount),
+                "decision": x.decision,
+                "note": ("冲销：" if x.is_correction else "") + x.note,
+            }
             for n, x in enumerate(book.spent_lines, start=1)
         ],  # fmt: skip
         "months": [
-            {"month": m.label, "collected": _yuan(m.collected), "spent": _yuan(m.spent),
-             "balance": _yuan(m.balance)}
+            {
+                "month": m.label,
+                "collected": _yuan(m.collected),
+                "spent": _yuan(m.spent),
+                "balance": _yuan(m.balance),
+            }
             for m in book.months
         ],  # fmt: skip
         "period": period,
