@@ -71,6 +71,10 @@ def shell(request: HttpRequest) -> dict[str, Any]:
                      and not path.startswith(reverse("evaluations:mine"))}
                 )  # fmt: skip
                 nav.append(
+                    {**_item(request, "党费", reverse("dues:sheet", args=[target.code]), "file"),
+                     "active": path.startswith("/dues/") and not path.startswith("/dues/mine/")}
+                )  # fmt: skip
+                nav.append(
                     _item(
                         request,
                         "导入花名册",
@@ -86,6 +90,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         nav.append(_item(request, "我的整改", reverse("rectification:mine"), "check", exact=True))
         nav.append(_item(request, "我的投票", reverse("ballots:mine"), "file", exact=True))
         nav.append(_item(request, "我的评议", reverse("evaluations:mine"), "check", exact=True))
+        nav.append(_item(request, "我的党费", reverse("dues:mine"), "file", exact=True))
     unread = unread_count(user)
     nav.append({**_item(request, "通知", reverse("notices:list"), "bell"), "count": unread})
     nav.append(_item(request, "我的", reverse("members:me"), "user"))

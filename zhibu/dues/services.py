@@ -32,7 +32,6 @@ from zhibu.dues.models import (
     DuesPayment,
     DuesSettings,
     PaymentMethod,
-    Reduction,
 )
 from zhibu.members.models import Member
 from zhibu.members.rules import normalize_id

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,6 +31,7 @@ from zhibu.core import crypto
 from zhibu.core.forms import add_service_errors
 from zhibu.core.http import Request
 from zhibu.core.models import AuditEvent
+from zhibu.dues.queries import member_dues
 from zhibu.members import forms, roster, rules, services
 from zhibu.members.models import (
     Member,
@@ -145,10 +147,23 @@ def _detail_context(request: Request, member: Member) -> dict[str, object]:
         "transfers": member.transfers.select_related("from_org", "to_org"),
         "pending_transfer": member.transfers.pending().select_related("to_org").first(),
         "life": member_life(member) if member.is_party_member and member.is_current else None,
+        "dues": _dues(scope, member, today),
+        "dues_url": reverse("dues:mine")
+        if scope.member and scope.member.pk == member.pk
+        else reverse("dues:member", args=[member.pk]),
         "events": member.events.all(),
         "account": User.objects.filter(member=member).first(),
         "today": today,
     }
+
+
+def _dues(scope: Any, member: Member, today: Any) -> Any:
+    """The dues half of the six-month rule, for the member and the branch's officers."""
+    if not (member.is_party_member and member.is_current):
+        return None
+    if not (scope.member and scope.member.pk == member.pk) and not scope.oversees_member(member):
+        return None
+    return member_dues(member, today)
 
 
 @require_GET

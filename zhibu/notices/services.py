@@ -119,10 +119,12 @@ class Reminded:
     meeting_notices: int = 0
     makeup_notices: int = 0
     rectification_notices: int = 0  # 整改 deadlines, escalations and 回头看
+    dues_notices: int = 0  # 党费: on each branch's collection day, to members who owe
 
     @property
     def notices(self) -> int:
-        return self.meeting_notices + self.makeup_notices + self.rectification_notices
+        return (self.meeting_notices + self.makeup_notices + self.rectification_notices
+                + self.dues_notices)  # fmt: skip
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:
@@ -203,7 +205,8 @@ def _makeup_reminders(today: dt.date) -> int:
 def reminders_send(*, today: dt.date | None = None) -> Reminded:
     """The day-before reminder for every planned meeting starting tomorrow (local date),
     one reminder per missed meeting whose 补学 is more than a week overdue, and the
-    rectification deadlines (``rectification.services.deadline_reminders_send``).
+    rectification deadlines (``rectification.services.deadline_reminders_send``) and the dues on
+    each branch's collection day (``dues.services.dues_reminders_send``).
 
     Run as often as you like: each reminder's key makes it go out once.
     """
@@ -217,6 +220,10 @@ def reminders_send(*, today: dt.date | None = None) -> Reminded:
 
     with transaction.atomic():
         result.rectification_notices = deadline_reminders_send(today=today).notices
+    from zhibu.dues.services import dues_reminders_send
+
+    with transaction.atomic():
+        result.dues_notices = dues_reminders_send(today=today)
     return result
 
 

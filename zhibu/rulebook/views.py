@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zhibu.accounts.access import get_org_or_404, scope_for
 from zhibu.core.forms import add_service_errors
 from zhibu.core.http import Request
+from zhibu.dues.queries import arrears as dues_arrears
 from zhibu.meetings import rules as meeting_rules
 from zhibu.meetings.models import BranchSettings
 from zhibu.members.models import Category
@@ -143,6 +144,9 @@ def board(request: Request, code: str) -> HttpResponse:
         "kind_labels": compliance.SHORT_LABELS, "today": today,
         "range_query": urlencode({"from": chosen.date_from, "to": chosen.date_to}),
     }  # fmt: skip
+    # The six-month rule's other half: dues unpaid (one query).
+    context["dues_arrears"] = dues_arrears(org, result.life_end)
+    context["dues_by_member"] = {a.id: a for a in context["dues_arrears"]}
     parent = org.parent
     if parent is not None and scope_for(request.user).can_manage_org(parent):
         context["parent"] = parent

@@ -36,4 +36,5 @@ class Command(ZhibuCommand):
             f"发出 {result.notices} 条通知：会议提醒 {result.meeting_notices} 条"
             f"（{result.meetings} 次会议），补学提醒 {result.makeup_notices} 条，"
             f"整改提醒 {result.rectification_notices} 条"
+            + (f"，党费提醒 {result.dues_notices} 条" if result.dues_notices else "")
         )
