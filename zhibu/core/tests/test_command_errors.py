@@ -114,6 +114,8 @@ CASES = [
     ("compliance", [], "缺少必填参数：--org（组织编码）、--from（开始日期 YYYY-MM-DD）、--to（结束日期 YYYY-MM-DD）"),
     ("compliance", ["--org", "T", "--from", "2026-01-01", "--to", "2026-03-31", "-v", "9"],
      "参数 -v/--verbosity 的取值无效：9（可选：0、1、2、3）"),
+    ("dues", ["arrears", "--org", "T", "--until", "2026-13-01"],
+     "参数 --until：应为 YYYY-MM-DD 格式的日期，收到的是“2026-13-01”"),
     ("demo", ["--scale", "city"], "参数 --scale 的取值无效：'city'（可选：town、county）"),
     ("demo", ["--branches", "many"], "参数 --branches 的值无效：'many'（应为整数）"),
     ("dues", ["quote", "--category", "employed", "--base", "-1"], "参数 --base：基数不能为负数"),

@@ -12,6 +12,7 @@ zhibu command (``zhibu.core.commands``). Each subcommand is a pair of methods,
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 from collections.abc import Callable
 from decimal import Decimal
@@ -25,6 +26,7 @@ from zhibu.dues import rules
 # Subcommand → its help, in the order `--help` lists them.
 SUBCOMMANDS = {
     "quote": "计算一名党员每月应交的党费",
+    "arrears": "列出某组织下连续3个月以上未交纳党费的党员",
 }
 
 
@@ -34,6 +36,16 @@ def category_arg(value: str) -> str:
         return rules.category_of(value)
     except rules.DuesError as exc:
         raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def date_arg(value: str) -> dt.date:
+    """``--until``: a date written YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"应为 YYYY-MM-DD 格式的日期，收到的是“{value}”"
+        ) from None
 
 
 def money_arg(what: str) -> Callable[[str], Decimal]:
@@ -129,3 +141,36 @@ class Command(ZhibuCommand):
             self.stdout.write(json.dumps(quote.as_json(), ensure_ascii=False))
         else:
             self.stdout.write(quote.describe(opts["rounding"]))
+
+    # --- arrears ----------------------------------------------------------------------------
+
+    def add_arrears_arguments(self, parser: CommandParser) -> dict[str, argparse.Action]:
+        return {
+            "org": parser.add_argument("--org", required=True, help="组织编码（含其下级组织）"),
+            "until": parser.add_argument(
+                "--until", required=True, type=date_arg, metavar="YYYY-MM-DD",
+                help="截至哪一天（按所在月份计算）",
+            ),  # fmt: skip
+            "json": parser.add_argument("--json", action="store_true", help="输出 JSON"),
+        }
+
+    def handle_arrears(self, opts: dict[str, Any]) -> None:
+        from zhibu.dues.queries import arrears
+        from zhibu.orgs.models import Organization
+
+        org = Organization.objects.filter(code=opts["org"]).first()
+        if org is None:
+            self.wrong("arrears", "org", f"没有编码为“{opts['org']}”的组织")
+        rows = arrears(org, opts["until"])
+        if opts["json"]:
+            self.stdout.write(json.dumps([r.as_json() for r in rows], ensure_ascii=False))
+            return
+        self.stdout.write(
+            f"{org.name}（{org.code}）截至 {opts['until']:%Y年%m月} 连续3个月以上未交纳党费："
+            f"{len(rows)} 人（连续6个月的提交支部大会讨论，不自动除名）"
+        )
+        for r in rows:
+            self.stdout.write(
+                f"{r.name}（身份证后四位 {r.id_number_tail}） {r.branch_name} "
+                f"连续 {r.months_unpaid}{'+' if r.at_least else ''} 个月 {r.level_label}"
+            )
