@@ -520,6 +520,9 @@ class _Builder:
         from zhibu.evaluations import demo as evaluations_demo
 
         evaluations_demo.build(self.today, self.users, self.account_members)
+        from zhibu.dues import demo as dues_demo
+
+        dues_demo.build(self.today, self.users, self.account_members)
 
     def history(self, plans: dict[str, BranchPlan]) -> None:
         """What happened before today: 转正, a new 发展对象, transfers in and out."""
