@@ -49,6 +49,7 @@ def sheet(request: Request, code: str) -> HttpResponse:
     context = {
         "org": branch, "month": month, "prev": add_months(month, -1),
         "next": add_months(month, 1) if month < today.replace(day=1) else None,
+        "this_month": month == today.replace(day=1),
         "filter": chosen, "filters": FILTERS, "counts": counts,
         "due_total": sum((r.due for r in owing), rules.ZERO),
         "paid_total": sum((min(r.paid, r.due) for r in owing), rules.ZERO),
