@@ -670,7 +670,11 @@ def dues_ledger_context(branch: Organization, year: int) -> dict[str, Any]:
         **_dues_header(branch, year, "党费收支台账"),
         "opening": _number(book.opening),
         "closing": _number(book.closing),
-        "totals": {kind: _number(value) for kind, value in book.totals.items()},
+        "totals": {
+            **{kind: _number(value) for kind, value in book.totals.items()},
+            "income": _number(book.totals["collected"] + book.totals["returned"]),
+            "outgoing": _number(book.totals["handed_up"] + book.totals["spent"]),
+        },
         "rows": [
             {
                 "number": n,

@@ -692,12 +692,15 @@ LIFEMEETING_REPORT = Document(
 
 # --- 党费 (built in zhibu/dues: sheets.year_sheet, ledger.year_ledger) ------------------------
 
-DUES_HEADER = (
-    *ORG,
-    GENERATED,
-    Field("year", "年度", 2026),
-    Field("title", "标题", "第一党支部2026年度党费收缴登记表"),
-)
+
+def _dues_header(what: str) -> tuple[Field, ...]:
+    return (
+        *ORG,
+        GENERATED,
+        Field("year", "年度", 2026),
+        Field("title", "标题", f"第一支部2026年度{what}"),
+    )
+
 
 DUES_SHEET = Document(
     key="dues_sheet",
@@ -707,7 +710,7 @@ DUES_SHEET = Document(
     "1—12月实交，全年应交、全年实交，备注写减免及批准、月应交调整、补交、代交），底部合计，"
     "留收款人和书记签字处。应交按当月有效的党费核定计算，实交按交纳分配到的月份。",
     spec=(
-        *DUES_HEADER,
+        *_dues_header("党费收缴登记表"),
         Loop(
             "rows",
             "row",
@@ -754,13 +757,15 @@ DUES_LEDGER = Document(
     "上级返还、支出（用途、集体研究决定、凭证号）逐行登记并算出结存；冲销的账目另起一行、"
     "金额为负。第二张工作表按月汇总（每月一列）。",
     spec=(
-        *DUES_HEADER,
+        *_dues_header("党费收支台账"),
         Field("opening", "上年结转", 120),
         Field("closing", "年末结存", 360),
         Field("totals.collected", "本年收缴", 1080),
         Field("totals.handed_up", "本年上缴", 800),
         Field("totals.returned", "本年返还", 200),
         Field("totals.spent", "本年支出", 240),
+        Field("totals.income", "本年收入合计（收缴 + 返还）", 1280),
+        Field("totals.outgoing", "本年支出合计（上缴 + 支出）", 1040),
         Loop(
             "rows",
             "row",
@@ -805,7 +810,7 @@ DUES_REPORT = Document(
     "交清和欠交的人数（欠交和免交的同志只计人数、不列姓名），交清党费的党员姓名、月交纳额和"
     "全年交纳额，上缴的金额和日期，各项用途的支出（含集体研究决定），各月收支，公示期和联系人。",
     spec=(
-        *DUES_HEADER,
+        *_dues_header("党费收缴使用情况公示"),
         Field("through", "统计截至（如“2026年12月”）", "2026年12月"),
         Field("members.total", "应交纳党费的党员人数", 7),
         Field("members.paid_in_full", "按时交清的人数", 6),
