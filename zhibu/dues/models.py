@@ -8,7 +8,7 @@ assessment from its month; a wrong payment is reversed by a correcting entry, no
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from zhibu.accounts.models import User
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
 
 class DuesCategory(models.TextChoices):

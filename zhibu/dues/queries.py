@@ -293,7 +293,9 @@ def arrears(
     since = add_months(until, -(window - 1))
     in_tree = Q(member__status="active", member__category__in=("full", "probationary"))
     in_tree &= subtree_q(org.path, prefix="member__branch__")
-    text, money, number = CharField(), DecimalField(max_digits=12, decimal_places=2), IntegerField()
+    text: CharField[str, str] = CharField()
+    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
+    number: IntegerField[int, int] = IntegerField()
     blank = {"t1": Value("", output_field=text), "t2": Value("", output_field=text),
              "t3": Value("", output_field=text), "t4": Value("", output_field=text)}  # fmt: skip
     people = (

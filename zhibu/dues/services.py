@@ -459,8 +459,8 @@ def _leftovers(member: Member) -> list[tuple[DuesPayment, Decimal]]:
         .annotate(used=Sum("allocations__amount"))
         .order_by("paid_on", "pk")
     )
-    return [(p, p.amount - (p.used or rules.ZERO)) for p in payments
-            if p.amount - (p.used or rules.ZERO) > 0]  # fmt: skip
+    left = [(p, p.amount - (getattr(p, "used", None) or rules.ZERO)) for p in payments]
+    return [(p, amount) for p, amount in left if amount > 0]
 
 
 @transaction.atomic

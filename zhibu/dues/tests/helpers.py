@@ -33,3 +33,10 @@ def freeze_time(day: str) -> Any:
     """Today is ``day`` (``timezone.localdate``) inside the test or block."""
     frozen = dt.date.fromisoformat(day)
     return mock.patch("django.utils.timezone.localdate", lambda *args, **kwargs: frozen)
+
+
+def member_of(user: Any) -> Member:
+    """The member record of a cast user (typed: every cast account has one)."""
+    assert user.member is not None
+    member: Member = user.member
+    return member

@@ -56,3 +56,10 @@ POST_ROWS: dict[str, Row] = {
     "dues:credit": (PEER, RECORD | SENT_ON),
     "dues:payment_reverse": (_payment, RECEIVE),
 }
+
+# The ledger's pages (上缴/返还/支出, 公示, exports): their rows live beside their tests.
+from zhibu.dues.tests.matrix_ledger import POST_ROWS as LEDGER_POST_ROWS  # noqa: E402
+from zhibu.dues.tests.matrix_ledger import ROWS as LEDGER_ROWS  # noqa: E402
+
+ROWS |= LEDGER_ROWS
+POST_ROWS |= LEDGER_POST_ROWS

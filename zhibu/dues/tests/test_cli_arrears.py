@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from zhibu.conftest import Cast
-from zhibu.dues.tests.helpers import assess, freeze_time, pay
+from zhibu.dues.tests.helpers import assess, freeze_time, member_of, pay
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def run(*args: str) -> str:
 def test_it_lists_members_three_months_behind_or_more_as_json(cast: Cast) -> None:
     assess(cast.peer, D(2026, 1, 1))
     pay(cast.peer, D(2026, 8, 1), "360.00")  # January–August: Sept–Feb unpaid
-    member = cast.member.member
+    member = member_of(cast.member)
     assess(member, D(2026, 10, 1))
     pay(member, D(2026, 11, 1), "90.00")  # October–November: Dec–Feb unpaid
     rows = json.loads(run("--org", "T-COM", "--until", "2027-02-28", "--json"))

@@ -91,7 +91,8 @@ def test_it_takes_the_assessment_in_force_each_month() -> None:
 def test_it_owes_each_month_to_at_most_one_branch_and_never_before_admission(
     joined: dt.date, moves: list[tuple[dt.date, int | None]]
 ) -> None:
-    chain, current = [], A
+    chain: list[Move] = []
+    current: int | None = A
     for on, to in sorted(moves, key=lambda m: m[0]):
         chain.append(Move(on, current, to))
         current = to

@@ -14,7 +14,7 @@ from zhibu.conftest import Cast
 from zhibu.core.models import AuditEvent
 from zhibu.dues import queries, rules, services
 from zhibu.dues.models import DuesAllocation, DuesAssessment, DuesPayment
-from zhibu.dues.tests.helpers import assess, freeze_time, pay
+from zhibu.dues.tests.helpers import assess, freeze_time, member_of, pay
 from zhibu.members.models import Member
 from zhibu.members.services import member_transfer_accept, member_transfer_out
 from zhibu.notices.models import Notice
@@ -146,7 +146,7 @@ def test_it_refuses_bad_payments_and_writes_nothing(
     cast: Cast, kwargs: dict[str, Any], field: str
 ) -> None:
     assess(cast.peer, D(2026, 1, 1))
-    args = {
+    args: dict[str, Any] = {
         "member": cast.peer,
         "paid_on": D(2026, 6, 1),
         "amount": "45",
@@ -229,7 +229,7 @@ def test_it_counts_a_streak_across_the_new_year(cast: Cast) -> None:
 
 @freeze_time("2026-06-10")
 def test_it_reminds_members_who_owe_once_a_month_on_the_collection_day(cast: Cast) -> None:
-    member = cast.member.member
+    member = member_of(cast.member)
     assess(member, D(2026, 5, 1))
     assess(cast.peer, D(2026, 5, 1))
     assert services.dues_reminders_send(today=D(2026, 6, 9)) == 0

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from zhibu.conftest import Cast
 from zhibu.dues.models import DuesAssessment, DuesPayment
-from zhibu.dues.tests.helpers import assess, freeze_time, pay
+from zhibu.dues.tests.helpers import assess, freeze_time, member_of, pay
 from zhibu.members.services import member_create
 from zhibu.testing import member_values
 
@@ -51,8 +51,8 @@ def test_it_keeps_the_sheet_query_count_flat(cast: Cast, client_as: Any) -> None
 @freeze_time("2026-06-15")
 def test_it_filters_the_unpaid_and_moves_between_months(cast: Cast, client_as: Any) -> None:
     assess(cast.peer, D(2026, 1, 1))
-    assess(cast.member.member, D(2026, 6, 1))
-    pay(cast.member.member, D(2026, 6, 2), "45")
+    assess(member_of(cast.member), D(2026, 6, 1))
+    pay(member_of(cast.member), D(2026, 6, 2), "45")
     client = client_as("secretary")
     url = reverse("dues:sheet", args=[cast.branch.code])
     page = client.get(url, {"filter": "unpaid"}).content.decode()
@@ -111,7 +111,7 @@ def _xlsx(
 def test_it_imports_bases_all_or_nothing(cast: Cast, client_as: Any) -> None:
     client = client_as("secretary")
     url = reverse("dues:bases", args=[cast.branch.code])
-    peer, me = cast.peer, cast.member.member
+    peer, me = cast.peer, member_of(cast.member)
     bad = _xlsx([["裴同志", peer.id_number, "在职", "4500"], ["梅党员", me.id_number, "学生", "300"],
                  ["无此人", "110101199001010011", "在职", "3000"]])  # fmt: skip
     response = client.post(url, {"valid_from": "2026-01", "file": bad})
@@ -130,7 +130,7 @@ def test_it_imports_bases_all_or_nothing(cast: Cast, client_as: Any) -> None:
 
 @freeze_time("2026-06-15")
 def test_it_shows_the_member_their_own_dues(cast: Cast, client_as: Any) -> None:
-    me = cast.member.member
+    me = member_of(cast.member)
     assess(me, D(2026, 1, 1))
     pay(me, D(2026, 2, 1), "90")  # January, February
     page = client_as("member").get(reverse("dues:mine")).content.decode()
