@@ -43,9 +43,7 @@ def date_arg(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"应为 YYYY-MM-DD 格式的日期，收到的是“{value}”"
-        ) from None
+        raise argparse.ArgumentTypeError(f"应为 YYYY-MM-DD 格式的日期，收到的是“{value}”") from None
 
 
 def money_arg(what: str) -> Callable[[str], Decimal]:
@@ -148,7 +146,10 @@ class Command(ZhibuCommand):
         return {
             "org": parser.add_argument("--org", required=True, help="组织编码（含其下级组织）"),
             "until": parser.add_argument(
-                "--until", required=True, type=date_arg, metavar="YYYY-MM-DD",
+                "--until",
+                required=True,
+                type=date_arg,
+                metavar="YYYY-MM-DD",
                 help="截至哪一天（按所在月份计算）",
             ),  # fmt: skip
             "json": parser.add_argument("--json", action="store_true", help="输出 JSON"),
