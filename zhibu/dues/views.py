@@ -24,6 +24,7 @@ from zhibu.core.forms import add_service_errors
 from zhibu.core.http import Request
 from zhibu.dues import bases, forms, queries, rules, services
 from zhibu.dues.access import get_branch_or_404, get_dues_member_or_404, get_payment_or_404
+from zhibu.dues.models import DuesReport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILTERS = {"": "全部", "unpaid": "未交", "paid": "已交", "arrears": "连续未交3个月以上"}
@@ -126,6 +127,7 @@ def _member_context(request: Request, member: Any) -> dict[str, Any]:
     record = queries.member_dues(member, today)
     return {"member": member, "record": record, "year": today.year, "today": today,
             "year_months": record.year(today.year), "org": member.branch,
+            "this_month": rules.month_of(today),
             "arrears_source": rules.ARREARS_SOURCE}  # fmt: skip
 
 
@@ -219,4 +221,11 @@ def mine(request: Request) -> HttpResponse:
     context: dict[str, Any] = {"member": member}
     if member is not None and member.is_party_member:
         context.update(_member_context(request, member))
+        # The branch's 党费收缴使用情况公示, while it is up (the latest year's).
+        context["report"] = (
+            DuesReport.objects.showing(context["today"])
+            .filter(branch_id=member.branch_id)
+            .order_by("-year", "-starts_on", "-pk")
+            .first()
+        )
     return render(request, "dues/mine.html", context)
