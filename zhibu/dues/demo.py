@@ -47,7 +47,10 @@ def build(today: dt.date, users: Mapping[str, User], account_members: Mapping[st
         services.assessment_set(actor=secretary, member=member, valid_from=first, values=values)
         owed = [m for m in months if m >= first]
         if member.pk in behind:
-            owed = owed[: max(len(owed) - behind[member.pk], 0)]
+            # Unpaid for the last n months that are already late (this month counts only after
+            # the collection day).
+            late = rules.overdue_until(today, 8)
+            owed = [m for m in owed if m <= add_months(late, -behind[member.pk])]
         monthly = services.queries.member_dues(member, first).current
         amount = monthly.monthly if monthly is not None else rules.ZERO
         if member.pk == quarterly:

@@ -127,8 +127,12 @@ class MemberDues:
 LEVEL_BADGES = {rules.OK: "badge-ok", rules.WARNING: "badge-warn", rules.CASE: "badge-danger"}
 
 
-def member_dues(member: Member, until: dt.date) -> MemberDues:
-    """The member's dues record up to ``until``'s month (four queries)."""
+def member_dues(
+    member: Member, until: dt.date, *, streak_until: dt.date | None = None
+) -> MemberDues:
+    """The member's dues record up to ``until``'s month (four queries); the unpaid streak is
+    counted up to ``streak_until``'s month when given (``rules.overdue_until``: a month not yet
+    collected is not late)."""
     until = rules.month_of(until)
     assessments = _assessments([member.pk])[member.pk]
     member_stays = stays_of(member, _moves([member.pk])[member.pk])
@@ -142,8 +146,9 @@ def member_dues(member: Member, until: dt.date) -> MemberDues:
     )
     credit = sum((p.amount for p in payments), ZERO) - sum(paid.values(), ZERO)
     return MemberDues(
-        member, until, assessments, months, payments, credit, rules.unpaid_streak(months, until)
-    )
+        member, until, assessments, months, payments, credit,
+        rules.unpaid_streak(months, min(until, rules.month_of(streak_until or until))),
+    )  # fmt: skip
 
 
 # --- a branch's monthly sheet -----------------------------------------------------------------
@@ -187,11 +192,14 @@ class SheetRow:
         return LEVEL_BADGES[self.level]
 
 
-def sheet(branch: Organization, month: dt.date) -> list[SheetRow]:
+def sheet(
+    branch: Organization, month: dt.date, *, streak_until: dt.date | None = None
+) -> list[SheetRow]:
     """Every current party member of the branch for ``month``: category, base and 月应交 in
     force, what was paid towards the month and by which payments, credit, and the unpaid streak
     up to that month. Six queries, whatever the number of members."""
     month = rules.month_of(month)
+    late = min(month, rules.month_of(streak_until or month))
     members = list(
         Member.objects.current().party_members().filter(branch=branch).order_by("name", "pk")
     )
@@ -234,7 +242,7 @@ def sheet(branch: Organization, month: dt.date) -> list[SheetRow]:
                 paid=this.paid if this is not None else ZERO,
                 payments=settled.get(m.pk, []),
                 credit=credit,
-                streak=rules.unpaid_streak(history, month),
+                streak=rules.unpaid_streak(history, late),
             )
         )
     return rows
@@ -343,3 +351,10 @@ def arrears(
             out.append(Arrears(pk, name, tail, branch_id, code, branch_name, streak, full))
     out.sort(key=lambda a: (-a.months_unpaid, a.branch_code, a.name))
     return out
+
+
+def member_dues_today(member: Member, today: dt.date) -> MemberDues:
+    """The member's record as their pages show it: this month counts as late only after their
+    branch's collection day (five queries)."""
+    day = settings_of(member.branch).collection_day
+    return member_dues(member, today, streak_until=rules.overdue_until(today, day))

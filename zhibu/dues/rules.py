@@ -463,6 +463,14 @@ ARREARS_SOURCE = (
 )
 
 
+def overdue_until(today: dt.date, collection_day: int) -> dt.date:
+    """The latest month whose dues are late on ``today``: this month once the branch's
+    collection day has passed, else last month (this month's dues are still to be paid, 待交,
+    and do not yet count towards a streak of unpaid months)."""
+    this = month_of(today)
+    return this if today.day > collection_day else add_months(this, -1)
+
+
 def unpaid_streak(dues: Sequence[MonthDue], until: dt.date) -> int:
     """How many months in a row, ending with ``until``'s month (included), a member owed dues and
     left them (partly) unpaid.

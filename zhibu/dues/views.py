@@ -37,7 +37,9 @@ def sheet(request: Request, code: str) -> HttpResponse:
     today = timezone.localdate()
     month = forms.parse_month(request.GET.get("month")) or today.replace(day=1)
     chosen = request.GET.get("filter", "")
-    rows = queries.sheet(branch, month)
+    dues_settings = queries.settings_of(branch)
+    late = rules.overdue_until(today, dues_settings.collection_day)
+    rows = queries.sheet(branch, month, streak_until=late)
     owing = [r for r in rows if r.owes]
     counts = {"members": len(owing), "paid": sum(r.is_paid for r in owing),
               "arrears": sum(r.streak >= rules.ARREARS_WARNING for r in rows)}  # fmt: skip
@@ -55,7 +57,7 @@ def sheet(request: Request, code: str) -> HttpResponse:
         "due_total": sum((r.due for r in owing), rules.ZERO),
         "paid_total": sum((min(r.paid, r.due) for r in owing), rules.ZERO),
         "page": Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page")),
-        "dues_settings": queries.settings_of(branch),
+        "dues_settings": dues_settings,
     }  # fmt: skip
     return render(request, "dues/sheet.html", context)
 
@@ -124,7 +126,7 @@ def bases_template(request: Request) -> HttpResponse:
 
 def _member_context(request: Request, member: Any) -> dict[str, Any]:
     today = timezone.localdate()
-    record = queries.member_dues(member, today)
+    record = queries.member_dues_today(member, today)
     return {"member": member, "record": record, "year": today.year, "today": today,
             "year_months": record.year(today.year), "org": member.branch,
             "this_month": rules.month_of(today),

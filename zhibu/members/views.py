@@ -31,7 +31,7 @@ from zhibu.core import crypto
 from zhibu.core.forms import add_service_errors
 from zhibu.core.http import Request
 from zhibu.core.models import AuditEvent
-from zhibu.dues.queries import member_dues
+from zhibu.dues.queries import member_dues_today
 from zhibu.members import forms, roster, rules, services
 from zhibu.members.models import (
     Member,
@@ -163,7 +163,7 @@ def _dues(scope: Any, member: Member, today: Any) -> Any:
         return None
     if not (scope.member and scope.member.pk == member.pk) and not scope.oversees_member(member):
         return None
-    return member_dues(member, today)
+    return member_dues_today(member, today)
 
 
 @require_GET

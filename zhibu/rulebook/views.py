@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zhibu.accounts.access import get_org_or_404, scope_for
 from zhibu.core.forms import add_service_errors
 from zhibu.core.http import Request
+from zhibu.dues import rules as dues_rules
 from zhibu.dues.queries import arrears as dues_arrears
 from zhibu.meetings import rules as meeting_rules
 from zhibu.meetings.models import BranchSettings
@@ -145,7 +146,9 @@ def board(request: Request, code: str) -> HttpResponse:
         "range_query": urlencode({"from": chosen.date_from, "to": chosen.date_to}),
     }  # fmt: skip
     # The six-month rule's other half: dues unpaid (one query).
-    context["dues_arrears"] = dues_arrears(org, result.life_end)
+    # A month counts once it is late in every branch: the latest collection day is the 28th, so
+    # the current month counts only from the 29th (never flagged early).
+    context["dues_arrears"] = dues_arrears(org, dues_rules.overdue_until(result.life_end, 28))
     context["dues_by_member"] = {a.id: a for a in context["dues_arrears"]}
     parent = org.parent
     if parent is not None and scope_for(request.user).can_manage_org(parent):

@@ -638,3 +638,19 @@ def test_it_balances_any_history(entries: list[tuple[str, Decimal]], opening: De
     for (kind, amount), balance in zip(entries, running, strict=True):
         assert balance - previous == (amount if kind in ("collected", "returned") else -amount)
         previous = balance
+
+
+@pytest.mark.parametrize(
+    ("today", "day", "expected"),
+    [
+        (dt.date(2026, 12, 6), 8, dt.date(2026, 11, 1)),  # before the collection day: 待交
+        (dt.date(2026, 12, 8), 8, dt.date(2026, 11, 1)),  # on it: still to be paid today
+        (dt.date(2026, 12, 9), 8, dt.date(2026, 12, 1)),  # after it: late
+        (dt.date(2027, 1, 1), 1, dt.date(2026, 12, 1)),  # across the new year
+        (dt.date(2026, 2, 28), 28, dt.date(2026, 1, 1)),
+    ],
+)
+def test_a_month_is_late_only_after_its_collection_day(
+    today: dt.date, day: int, expected: dt.date
+) -> None:
+    assert rules.overdue_until(today, day) == expected
