@@ -30,6 +30,7 @@ from zhibu.dues.models import (
     DuesAllocation,
     DuesAssessment,
     DuesPayment,
+    DuesReport,
     DuesSettings,
     PaymentMethod,
 )
@@ -543,7 +544,7 @@ def payment_reverse(
 def dues_reminders_send(*, today: dt.date | None = None) -> int:
     """On each branch's collection day, a notice to each of its members who still owe dues for
     this month or earlier (once per member per month). Branches that keep dues in zhibu (those
-    with an assessment) and whose collection day is today."""
+    with an assessment) and whose collection day is today. Also the 党费公示 that start today."""
     from zhibu.notices.services import notify
 
     today = today or timezone.localdate()
@@ -553,7 +554,8 @@ def dues_reminders_send(*, today: dt.date | None = None) -> int:
     due_today = [b for b in branch_ids if days.get(b, DuesSettings().collection_day) == today.day]
     count = 0
     for branch in Organization.objects.filter(pk__in=due_today, closed_on__isnull=True):
-        rows = [r for r in queries.sheet(branch, month) if r.owes]
+        late = rules.overdue_until(today, days.get(branch.pk, DuesSettings().collection_day))
+        rows = [r for r in queries.sheet(branch, month, streak_until=late) if r.owes]
         for row in rows:
             outstanding = row.due - row.paid if row.status in ("unpaid", "partial") else rules.ZERO
             if outstanding <= 0 and row.streak == 0:
@@ -571,4 +573,9 @@ def dues_reminders_send(*, today: dt.date | None = None) -> int:
                 body=body,
                 url=reverse("dues:mine"),
             )
+    # A 党费公示 published to start later is announced on its first day (once: the notice key).
+    from zhibu.dues.ledger import announce
+
+    for report in DuesReport.objects.showing(today).filter(starts_on=today):
+        count += announce(report)
     return count

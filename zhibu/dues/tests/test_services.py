@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from zhibu.conftest import Cast
 from zhibu.core.models import AuditEvent
@@ -239,3 +240,20 @@ def test_it_reminds_members_who_owe_once_a_month_on_the_collection_day(cast: Cas
     assert notice.title == "党费交纳提醒：2026年06月" and notice.url == "/dues/mine/"
     pay(member, D(2026, 6, 10), "90")
     assert services.dues_reminders_send(today=D(2026, 7, 10)) == 1  # July owed again
+
+
+def test_a_dues_report_starting_later_is_announced_on_its_first_day(cast: Cast) -> None:
+    from zhibu.dues import ledger
+
+    today = timezone.localdate()
+    start = today + dt.timedelta(days=3)
+    ledger.report_publish(actor=cast.secretary, branch=cast.branch, year=today.year,
+                          starts_on=start, ends_on=start + dt.timedelta(days=6),
+                          contact="石书记", today=today)  # fmt: skip
+    announced = Notice.objects.filter(user=cast.member, title__contains="党费收缴使用情况")
+    assert not announced.exists()
+    services.dues_reminders_send(today=start - dt.timedelta(days=1))
+    assert not announced.exists()
+    services.dues_reminders_send(today=start)
+    services.dues_reminders_send(today=start)
+    assert announced.count() == 1
