@@ -47,6 +47,39 @@ def _assembly_minimums(n: int) -> dict[str, int]:
     }
 
 
+def _dues_handbook() -> dict[str, Any]:
+    """The dues rules as the 党费 section quotes them, read from ``dues.rules`` (the code that
+    computes every member's dues)."""
+    lower = {dues_rules.EMPLOYED: "0", dues_rules.RETIRED: "0"}
+    tables = []
+    for category, brackets in dues_rules.RATE_TABLE.items():
+        rows, low = [], lower[category]
+        for b in brackets:
+            band = (
+                (f"{low}元以上至{b.upper}元（含）" if low != "0" else f"{b.upper}元以下（含）")
+                if b.upper is not None
+                else f"{low}元以上"
+            )
+            rows.append((band, dues_rules.rate_percent(b.rate)))
+            low = str(b.upper) if b.upper is not None else low
+        tables.append((dues_rules.CATEGORY_LABELS[category], rows))
+    return {
+        "tables": tables,
+        "rate_source": dues_rules.RATE_SOURCE,
+        "fixed": dues_rules.FIXED_AMOUNT,
+        "farmer": (dues_rules.FARMER_MIN, dues_rules.FARMER_MAX),
+        "fixed_source": dues_rules.FIXED_SOURCE,
+        "norm": dues_rules.NORM_MAX,
+        "roundings": dues_rules.ROUNDING_LABELS,
+        "back_pay": dues_rules.BACK_PAY_MONTHS,
+        "back_pay_source": dues_rules.BACK_PAY_SOURCE,
+        "warning": dues_rules.ARREARS_WARNING,
+        "case": dues_rules.ARREARS_CASE,
+        "uses": list(dues_rules.USES.values()),
+        "use_source": dues_rules.USE_SOURCE,
+    }
+
+
 def _handbook(today: dt.date) -> dict[str, Any]:
     """The numbers the 制度与流程 pages quote, read from the code that applies them, so the
     page and the checks cannot drift apart."""
@@ -98,6 +131,7 @@ def index(request: Request) -> HttpResponse:
         ),
     )
     context = {
+        "dues": _dues_handbook(),
         "current": [r for r in rows if r.as_version().in_force(today)],
         "upcoming": [r for r in rows if r.effective_from > today],
         "past": [r for r in rows if r.effective_to is not None and r.effective_to < today],

@@ -56,6 +56,16 @@ def test_it_shows_members_the_requirements_with_their_sources(client_as: Any) ->
     assert "修订</a>" not in page
 
 
+def test_it_quotes_the_dues_rates_from_the_code(client_as: Any) -> None:
+    page = html(client_as("member").get(reverse("rulebook:index")))
+    for text in (
+        "3000元以下（含）", "3000元以上至5000元（含）", "0.5%", "1.5%", "10000元以上", "2%",
+        "每月交纳 0.20 元至 1.00 元", "补交一般不超过 6 个月", "连续 3 个月未交",
+        "连续 6 个月的，提请支部党员大会", "中组发〔2008〕3号", "补助生活困难党员",
+    ):  # fmt: skip
+        assert text in page, text
+
+
 def test_it_lets_only_superusers_revise(cast: Cast, client_as: Any) -> None:
     pk = requirement("lecture").pk
     assert (
