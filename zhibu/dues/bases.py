@@ -10,11 +10,9 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from python_calamine import CalamineError, CalamineWorkbook
 
+from zhibu.core.xlsx import Row, read_table
 from zhibu.dues.services import BASE_COLUMNS
-
-Row = tuple[int, dict[str, Any]]
 
 
 class BasesFileError(ValueError):
@@ -22,38 +20,12 @@ class BasesFileError(ValueError):
 
 
 def read_bases(fileobj: IO[bytes]) -> tuple[list[tuple[int, str, str]], Iterator[Row]]:
-    try:
-        wb = CalamineWorkbook.from_filelike(fileobj)
-        rows = iter(wb.get_sheet_by_index(0).iter_rows())
-    except (CalamineError, OSError, ValueError, IndexError) as exc:
-        raise BasesFileError("无法读取该文件：请上传 Excel 表格（.xlsx，可先下载模板）") from exc
-    header = next(rows, None)
-    if header is None:
-        raise BasesFileError("表格是空的：第1行应为列名（可先下载模板）")
-    names = [str(h).strip().rstrip("*＊").strip() if h is not None else "" for h in header]
-    errors: list[tuple[int, str, str]] = []
-    index: dict[str, int] = {}
-    for i, name in enumerate(names):
-        if not name:
-            continue
-        if name not in BASE_COLUMNS:
-            errors.append((1, name, "不是模板中的列名（可用列：" + "、".join(BASE_COLUMNS) + "）"))
-        elif name in index:
-            errors.append((1, name, "列名重复"))
-        else:
-            index[name] = i
-    for name in BASE_COLUMNS:
-        if name not in index:
-            errors.append((1, name, "缺少必填列"))
-
-    def data() -> Iterator[Row]:
-        for number, cells in enumerate(rows, start=2):
-            if cells is None or all(c is None or str(c).strip() == "" for c in cells):
-                continue
-            values = {name: (cells[i] if i < len(cells) else None) for name, i in index.items()}
-            yield number, {k: _text(v) for k, v in values.items()}
-
-    return errors, data()
+    """Header problems (as ``(1, column, reason)``) and the data rows keyed by column name
+    (``core.xlsx.read_table``)."""
+    errors, rows = read_table(
+        fileobj, columns=BASE_COLUMNS, required=BASE_COLUMNS, error=BasesFileError
+    )
+    return errors, ((n, {k: _text(v) for k, v in values.items()}) for n, values in rows)
 
 
 def _text(value: Any) -> Any:

@@ -14,8 +14,8 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from python_calamine import CalamineError, CalamineWorkbook
 
+from zhibu.core.xlsx import Row, read_table
 from zhibu.members.models import Member
 from zhibu.members.rules import CATEGORY_LABEL, COLUMNS, REQUIRED_COLUMNS
 
@@ -41,54 +41,10 @@ class RosterFileError(ValueError):
     """The upload is not a readable .xlsx roster."""
 
 
-Row = tuple[int, dict[str, Any]]
-
-
 def read_roster(fileobj: IO[bytes]) -> tuple[list[tuple[int, str, str]], Iterator[Row]]:
-    """Header problems (as ``(1, column, reason)``) and the data rows keyed by column name.
-
-    Rows are numbered as the spreadsheet shows them (the header is row 1); blank rows are
-    skipped. Reading is streamed, so a 40,000-row file does not sit in memory twice.
-    """
-    try:
-        wb = CalamineWorkbook.from_filelike(fileobj)
-        sheet = wb.get_sheet_by_index(0)
-        # calamine yields rows from row 1 even when the used range starts lower, so the
-        # numbers below match what Excel shows.
-        rows = iter(sheet.iter_rows())
-    except (CalamineError, OSError, ValueError, IndexError) as exc:
-        raise RosterFileError("无法读取该文件：请上传 Excel 表格（.xlsx，可先下载模板）") from exc
-    header = next(rows, None)
-    if header is None:
-        raise RosterFileError("表格是空的：第1行应为列名（可先下载模板）")
-    # The template marks required columns with *, and people copy it: 姓名* means 姓名.
-    names = [str(h).strip().rstrip("*＊").strip() if h is not None else "" for h in header]
-    errors: list[tuple[int, str, str]] = []
-    index: dict[str, int] = {}
-    for i, name in enumerate(names):
-        if not name:
-            continue
-        if name not in COLUMNS:
-            errors.append((1, name, "不是模板中的列名（可用列：" + "、".join(COLUMNS) + "）"))
-        elif name in index:
-            errors.append((1, name, "列名重复"))
-        else:
-            index[name] = i
-    for name in REQUIRED_COLUMNS:
-        if name not in index:
-            errors.append((1, name, "缺少必填列"))
-
-    def data() -> Iterator[Row]:
-        for number, cells in enumerate(rows, start=2):
-            if cells is None or all(c is None or str(c).strip() == "" for c in cells):
-                continue
-            yield (
-                number,
-                {name: (cells[i] if i < len(cells) else None) for name, i in index.items()},
-            )
-        wb.close()
-
-    return errors, data()
+    """Header problems (as ``(1, column, reason)``) and the data rows keyed by column name
+    (``core.xlsx.read_table``)."""
+    return read_table(fileobj, columns=COLUMNS, required=REQUIRED_COLUMNS, error=RosterFileError)
 
 
 def _workbook(title: str) -> tuple[Workbook, Any]:
