@@ -100,6 +100,10 @@ class MemberDues:
     credit: Decimal
     streak: int
 
+    # The limits the pages quote beside the record, from the rules that apply them.
+    limits = {"warning": rules.ARREARS_WARNING, "case": rules.ARREARS_CASE,
+              "back_pay": rules.BACK_PAY_MONTHS}  # fmt: skip
+
     @property
     def current(self) -> DuesAssessment | None:
         return in_force(self.assessments, self.until)
@@ -140,7 +144,7 @@ def member_dues(
     months = owed_dues(member_stays, [(a.valid_from, a.monthly) for a in assessments], paid, until)
     payments = list(
         DuesPayment.objects.filter(member=member)
-        .select_related("branch", "reverses")
+        .select_related("branch", "reverses", "reversed_by")
         .prefetch_related("allocations")
         .order_by("-paid_on", "-pk")
     )

@@ -134,6 +134,15 @@ NORM_MAX = Decimal("1000")
 NORM_SOURCE = RATE_SOURCE + "：自愿多交纳党费一次在1000元以上的，全部上缴中央"
 
 
+def handed_to_centre(amount: Decimal) -> bool:
+    """A single payment of 1000 元 or more is a voluntary extra and goes to the centre in full
+    (``NORM_SOURCE``): flagged on the receipt and in the audit trail."""
+    return amount >= NORM_MAX
+
+
+# The numbers the pages quote about arrears (set below as data; read by views and templates).
+
+
 def category_of(text: str) -> str:
     """A category from its code (``employed``) or its label (``在职``); ``DuesError`` otherwise."""
     value = unicodedata.normalize("NFKC", str(text)).strip()

@@ -445,7 +445,7 @@ def payment_record(
          for a in allocations]
     )  # fmt: skip
     changes = audit.created(_payment_values(payment, rows))
-    if amount >= rules.NORM_MAX:
+    if rules.handed_to_centre(amount):
         changes["over_norm"] = [None, "一次交纳1000元以上，按规定全部上缴中央"]
     audit.record(actor, "dues.payment_record", payment, organization=member.branch,
                  label=f"{member.label} {payment.receipt_no}", changes=changes)  # fmt: skip

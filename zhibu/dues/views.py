@@ -27,7 +27,11 @@ from zhibu.dues.access import get_branch_or_404, get_dues_member_or_404, get_pay
 from zhibu.dues.models import DuesReport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILTERS = {"": "全部", "unpaid": "未交", "paid": "已交", "arrears": "连续未交3个月以上"}
+FILTERS = {"": "全部", "unpaid": "未交", "paid": "已交",
+           "arrears": f"连续未交{rules.ARREARS_WARNING}个月以上"}  # fmt: skip
+# The limits the pages quote, from the rules that apply them.
+LIMITS = {"warning": rules.ARREARS_WARNING, "case": rules.ARREARS_CASE,
+          "back_pay": rules.BACK_PAY_MONTHS}  # fmt: skip
 
 
 @require_GET
@@ -57,7 +61,7 @@ def sheet(request: Request, code: str) -> HttpResponse:
         "due_total": sum((r.due for r in owing), rules.ZERO),
         "paid_total": sum((min(r.paid, r.due) for r in owing), rules.ZERO),
         "page": Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page")),
-        "dues_settings": dues_settings,
+        "dues_settings": dues_settings, "limits": LIMITS,
     }  # fmt: skip
     return render(request, "dues/sheet.html", context)
 
@@ -176,7 +180,7 @@ def pay(request: Request, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             text = f"已登记 {member.name} 交纳 ¥{payment.amount}，收据编号 {payment.receipt_no}"
-            if payment.amount >= rules.NORM_MAX:
+            if rules.handed_to_centre(payment.amount):
                 text += "；一次交纳1000元以上，按规定全部上缴中央"
             messages.success(request, text)
             return redirect("dues:member", pk=member.pk)

@@ -56,7 +56,7 @@ def test_it_shows_the_report_on_a_phone_and_records_a_spending(
     assert phone.locator("#months table").is_visible()
     assert no_horizontal_scroll(phone)
     with phone.expect_download() as info:
-        phone.click("text=下载 Word 文档")
+        phone.click("text=下载文档")
     info.value.save_as(test_output / "dues-report.docx")
     assert info.value.suggested_filename.endswith("党费收缴使用情况公示.docx")
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from zhibu.conftest import Cast
+from zhibu.dues import services
 from zhibu.dues.models import DuesAssessment, DuesPayment
 from zhibu.dues.tests.helpers import assess, freeze_time, member_of, pay
 from zhibu.members.services import member_create
@@ -46,6 +47,21 @@ def test_it_keeps_the_sheet_query_count_flat(cast: Cast, client_as: Any) -> None
     # organization; then the sheet's six (members, assessments, transfers, allocations per
     # month, payment totals, the month's payments) and the branch's settings.
     assert before == 16
+
+
+@freeze_time("2026-06-15")
+def test_it_keeps_a_members_dues_pages_flat_as_payments_grow(cast: Cast, client_as: Any) -> None:
+    me = member_of(cast.member)
+    assess(me, D(2026, 1, 1))
+    pay(me, D(2026, 1, 8), "45")
+    pages = [(client_as("member"), reverse("dues:mine")),
+             (client_as("secretary"), reverse("dues:member", args=[me.pk]))]  # fmt: skip
+    before = [count(client, url) for client, url in pages]
+    for month in range(2, 7):
+        payment = pay(me, D(2026, month, 8), "45")
+    services.payment_reverse(actor=None, payment=payment, reason="金额登记错了")
+    pay(me, D(2026, 6, 9), "45")
+    assert [count(client, url) for client, url in pages] == before
 
 
 @freeze_time("2026-06-15")

@@ -218,7 +218,7 @@ def test_the_whole_cycle_on_the_demo_branch(
     phone.get_by_text("支部会上发言少").first.wait_for()
     assert no_horizontal_scroll(phone)
     with phone.expect_download() as info:
-        phone.click("text=下载 Word 文档")
+        phone.click("text=下载文档")
     letter = Document(info.value.path())
     text = "\n".join(p.text for p in letter.paragraphs) + "\n".join(
         c.text for t in letter.tables for r in t.rows for c in r.cells

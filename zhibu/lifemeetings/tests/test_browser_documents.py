@@ -47,7 +47,7 @@ def test_it_shows_the_feedback_on_a_phone_and_the_report_on_a_desk(
         path=str(test_output / "screenshots" / "member-360-lifemeeting-feedback-criticisms.png")
     )
     with phone.expect_download() as info:
-        phone.click("text=下载 Word 文档")
+        phone.click("text=下载文档")
     download = info.value
     download.save_as(test_output / "lifemeeting-feedback.docx")
     assert download.suggested_filename.endswith("书面反馈.docx")
@@ -61,7 +61,7 @@ def test_it_shows_the_feedback_on_a_phone_and_the_report_on_a_desk(
     assert desk.get_by_text("民主评议结果").is_visible()
     shot(desk, test_output, "secretary-desktop-lifemeeting-report")
     with desk.expect_download() as info:
-        desk.click("main .actions >> text=下载 Word 文档")
+        desk.click("main .actions >> text=下载文档")
     info.value.save_as(test_output / "lifemeeting-report.docx")
     assert "特此报告。" in _lines(Path(info.value.path()).read_bytes())
 
