@@ -121,6 +121,18 @@ class Scope:
             q |= Q(**{f"{prefix}path__gte": lo, f"{prefix}path__lt": hi})
         return q
 
+    def branch_activity_q(self, prefix: str = "branch__") -> Q:
+        """Rows of a branch's own activity (组织生活会, 民主评议…) the user may read: those of
+        the organizations they manage, and those of their own branch while they are a current
+        party member there (members take part in every step)."""
+        if self.is_superuser:
+            return Q()
+        q = self.managed_org_q(prefix) if self.managed else NOTHING
+        me = self.member
+        if me is not None and me.is_current and me.is_party_member:
+            q |= Q(**{f"{prefix}id": me.branch_id})
+        return q
+
     def org_q(self) -> Q:
         q = self.managed_org_q()
         m = self.member

@@ -50,14 +50,7 @@ class EvaluationQuerySet(models.QuerySet["Evaluation"]):
         committees above), and of the user's own branch (its party members take part)."""
         from zhibu.accounts.access import scope_for
 
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        q = scope.managed_org_q("branch__") if scope.managed else Q(pk__in=[])
-        me = scope.member
-        if me is not None and me.is_current and me.is_party_member:
-            q |= Q(branch_id=me.branch_id)
-        return self.filter(q)
+        return self.filter(scope_for(user).branch_activity_q())
 
     def confirmed(self) -> EvaluationQuerySet:
         return self.filter(stage__in=[Stage.CONFIRMED, Stage.PUBLISHED])

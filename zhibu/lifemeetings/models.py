@@ -43,14 +43,7 @@ class LifeMeetingQuerySet(models.QuerySet["LifeMeeting"]):
         take part in every step)."""
         from zhibu.accounts.access import scope_for
 
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self
-        q = scope.managed_org_q("branch__") if scope.managed else Q(pk__in=[])
-        me = scope.member
-        if me is not None and me.is_current and me.is_party_member:
-            q |= Q(branch_id=me.branch_id)
-        return self.filter(q)
+        return self.filter(scope_for(user).branch_activity_q())
 
 
 class LifeMeeting(models.Model):
