@@ -130,16 +130,22 @@ def detail(request: Request, pk: int) -> HttpResponse:
     return render(request, "lifemeetings/detail.html", context)
 
 
-@require_POST
-def submit(request: Request, pk: int) -> HttpResponse:
+def _step(request: Request, pk: int, service: Any, done: str) -> HttpResponse:
+    """A step of the cycle that needs no fields (报送, 进入会后整改, 报送情况报告): done, or
+    refused with the reason, and back to the dashboard either way."""
     lm = get_lifemeeting_or_404(request.user, pk, manage=True)
     try:
-        services.lifemeeting_submit(actor=request.user, life_meeting=lm)
+        service(actor=request.user, life_meeting=lm)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, "已报送上级党组织审核")
+        messages.success(request, done)
     return redirect("lifemeetings:detail", lm.pk)
+
+
+@require_POST
+def submit(request: Request, pk: int) -> HttpResponse:
+    return _step(request, pk, services.lifemeeting_submit, "已报送上级党组织审核")
 
 
 @require_http_methods(["GET", "POST"])
@@ -428,14 +434,9 @@ def speech(request: Request, pk: int, member_id: int) -> HttpResponse:
 
 @require_POST
 def conclude(request: Request, pk: int) -> HttpResponse:
-    lm = get_lifemeeting_or_404(request.user, pk, manage=True)
-    try:
-        services.lifemeeting_conclude(actor=request.user, life_meeting=lm)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, "已进入会后整改：请逐一确认党员的整改清单")
-    return redirect("lifemeetings:detail", lm.pk)
+    return _step(
+        request, pk, services.lifemeeting_conclude, "已进入会后整改：请逐一确认党员的整改清单"
+    )
 
 
 # --- follow-up -----------------------------------------------------------------------------------
@@ -596,11 +597,9 @@ def publish(request: Request, pk: int) -> HttpResponse:
 
 @require_POST
 def report_submit(request: Request, pk: int) -> HttpResponse:
-    lm = get_lifemeeting_or_404(request.user, pk, manage=True)
-    try:
-        services.lifemeeting_report_submit(actor=request.user, life_meeting=lm)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, "情况报告已报送上级党组织。整改在整改台账中继续跟踪")
-    return redirect("lifemeetings:detail", lm.pk)
+    return _step(
+        request,
+        pk,
+        services.lifemeeting_report_submit,
+        "情况报告已报送上级党组织。整改在整改台账中继续跟踪",
+    )
